@@ -1,0 +1,13 @@
+namespace Memlens.Cli;
+
+/// <summary>Where a command writes: the real console, or a test's buffers.</summary>
+public sealed class CliConsole(TextWriter @out, TextWriter error, Func<Stream>? openRawOut = null)
+{
+    public TextWriter Out { get; } = @out;
+    public TextWriter Error { get; } = error;
+
+    /// <summary>A byte stream for large machine output (JSON) where the console allows it; else the text writer.</summary>
+    public Stream? OpenRawOut() => openRawOut?.Invoke();
+
+    public static CliConsole System() => new(Console.Out, Console.Error, Console.OpenStandardOutput);
+}

@@ -1,0 +1,33 @@
+using System.CommandLine;
+using Memlens.Core.Sources;
+using Memlens.Reporting;
+using Memlens.Reporting.Json;
+using Memlens.Reporting.Terminal;
+
+namespace Memlens.Cli.Commands;
+
+/// <summary>`memlens report TARGET [--json]`: the whole explanation.</summary>
+internal static class ReportCommand
+{
+    private static readonly Argument<string> Target = CommonOptions.Target();
+    private static readonly Option<bool> AllOwners = new("--all-owners") { Description = "list every owner of each kind (default: the 8 largest, then a sum of the rest)" };
+
+    public static Command Create(CliConsole console)
+    {
+        var command = new Command("report", "explain where the target's memory goes: breakdown by owner, findings, reconciliation")
+        {
+            Target, CommonOptions.Json, AllOwners, CommonOptions.ProcRoot,
+        };
+        command.SetAction(parse => Program.Guard(console, () => Run(console, parse.GetValue(Target)!, parse.GetValue(CommonOptions.Json),
+            parse.GetValue(AllOwners), parse.GetValue(CommonOptions.ProcRoot)!)));
+        return command;
+    }
+
+    public static int Run(CliConsole console, string target, bool json, bool allOwners, string procRoot)
+    {
+        var report = ReportBuilder.Build(TargetResolver.Load(target, procRoot));
+        if (json) Output.WriteJson(console, s => JsonReportWriter.Write(report, s), () => JsonReportWriter.Write(report));
+        else TerminalReportWriter.Write(report, console.Out, allOwners ? int.MaxValue : 8);
+        return 0;
+    }
+}

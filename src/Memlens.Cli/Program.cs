@@ -1,0 +1,44 @@
+using System.CommandLine;
+using Memlens.Cli.Commands;
+using Memlens.Core;
+
+namespace Memlens.Cli;
+
+public static class Program
+{
+    public static int Main(string[] args) => Run(args, CliConsole.System());
+
+    /// <summary>Parses and runs; user errors are one line on stderr and a distinct exit code (README, "Exit codes").</summary>
+    public static int Run(string[] args, CliConsole console)
+    {
+        var root = new RootCommand("memlens: where a Linux process's memory goes, every byte, with the evidence")
+        {
+            ReportCommand.Create(console),
+            MapsCommand.Create(console),
+            CaptureCommand.Create(console),
+        };
+        var parse = root.Parse(args);
+        if (parse.Errors.Count > 0)
+        {
+            console.Error.WriteLine($"memlens: {parse.Errors[0].Message} (see memlens --help)");
+            return (int)ExitCode.Usage;
+        }
+        var config = new InvocationConfiguration { Output = console.Out, Error = console.Error, EnableDefaultExceptionHandler = false };
+        return parse.Invoke(config);
+    }
+
+    /// <summary>Runs a command body, turning a <see cref="MemlensException"/> into its one line and exit code.</summary>
+    public static int Guard(CliConsole console, Func<int> body)
+    {
+        try { return body(); }
+        catch (MemlensException e)
+        {
+            console.Error.WriteLine($"memlens: {e.Message}");
+            return (int)e.Code;
+        }
+        catch (IOException e) when (e.Message.Contains("Broken pipe", StringComparison.OrdinalIgnoreCase))
+        {
+            return (int)ExitCode.OutputFailed;   // `memlens report … | head`: the reader left; not an error worth a trace
+        }
+    }
+}

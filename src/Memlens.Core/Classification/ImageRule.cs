@@ -1,0 +1,85 @@
+using Memlens.Core.Model;
+
+namespace Memlens.Core.Classification;
+
+/// <summary>
+/// The executable and shared libraries, split by ELF segment. The mapping's file offset says which PT_LOAD it
+/// maps; the PT_LOAD's flags say text, rodata or data, and a read-only piece of a writable PT_LOAD is RELRO.
+/// The anonymous mapping that continues the last segment up to p_memsz is the image's .bss.
+/// </summary>
+public sealed class ImageRule : IClassificationRule
+{
+    public void Apply(ClassificationContext context)
+    {
+        var byFile = context.Regions.Where(r => !context.IsClaimed(r) && r.Map.FileBacked && r.Map.Path.StartsWith('/'))
+            .GroupBy(r => (r.Map.FilePath, r.Map.Inode, r.Map.Device));
+        foreach (var file in byFile)
+        {
+            var regions = file.ToList();
+            var layout = context.Snapshot.Images.Inspect(regions[0], out string? problem);
+            if (layout is null)
+            {
+                // Unreadable (not "not ELF"): an executable mapping of a file is still a code image, by its permissions.
+                if (problem is not null && problem != "not an ELF file" && regions.Any(r => r.Map.Executable))
+                    foreach (var r in regions)
+                        context.Claim(r, Kinds.Image, r.Map.FilePath, ByPermissions(r), $"an executable file mapping; segment by permissions ({problem})");
+                continue;
+            }
+            ClaimSegments(context, regions, layout);
+        }
+    }
+
+    private static void ClaimSegments(ClassificationContext context, List<Region> regions, ImageLayout layout)
+    {
+        ulong page = context.PageSize;
+        var loads = layout.Loads;
+        foreach (var r in regions)
+        {
+            int i = IndexOfLoad(loads, r.Map.Offset, page);
+            if (i < 0)
+            {
+                context.Claim(r, Kinds.Image, r.Map.FilePath, "other", $"ELF file, but file offset {Bytes.Hex(r.Map.Offset)} is in no PT_LOAD");
+                continue;
+            }
+            var load = loads[i];
+            string detail = load.Permissions.Contains('x') ? "text"
+                : load.Permissions.Contains('w') ? (r.Map.Writable ? "data" : "relro")
+                : "rodata";
+            string note = detail == "relro" ? "; made read-only after relocation (PT_GNU_RELRO)" : "";
+            context.Claim(r, Kinds.Image, r.Map.FilePath, detail,
+                $"ELF PT_LOAD[{i}] {load.Permissions} maps file offset {Bytes.Hex(load.Offset)}+{Bytes.Hex(load.FileSize)}{note}");
+        }
+        ClaimBss(context, regions, layout, page);
+    }
+
+    private static void ClaimBss(ClassificationContext context, List<Region> regions, ImageLayout layout, ulong page)
+    {
+        var origin = regions.Where(r => r.Map.Offset < page).MinBy(r => r.Start);
+        var lastLoad = layout.Loads.MaxBy(l => l.VirtualAddress + l.MemorySize);
+        if (origin is null || lastLoad is null || lastLoad.MemorySize <= lastLoad.FileSize) return;
+        ulong? bias = layout.Bias(origin.Start, page);
+        if (bias is null) return;
+        ulong bssEnd = Bytes.AlignUp(bias.Value + lastLoad.VirtualAddress + lastLoad.MemorySize, page);
+        var last = regions.MaxBy(r => r.End)!;
+        var next = context.Next(last);
+        if (next is null || context.IsClaimed(next) || !next.IsPrivateAnonymous || !next.Map.Writable) return;
+        if (!context.Adjacent(last, next) || next.Start >= bssEnd) return;
+        string excess = next.End > bssEnd ? $"; the mapping runs {Bytes.Format(next.End - bssEnd)} past it (merged with a later anonymous mapping)" : "";
+        context.Claim(next, Kinds.Image, last.Map.FilePath, "bss",
+            $"anonymous rw mapping right after the last file segment, inside PT_LOAD p_memsz (bss ends at {Bytes.Hex(bssEnd)}){excess}");
+    }
+
+    private static int IndexOfLoad(IReadOnlyList<SegmentLayout> loads, ulong offset, ulong page)
+    {
+        for (int i = 0; i < loads.Count; i++)
+        {
+            ulong start = Bytes.AlignDown(loads[i].Offset, page);
+            ulong end = Bytes.AlignUp(loads[i].Offset + Math.Max(loads[i].FileSize, 1), page);
+            if (offset >= start && offset < end) return i;
+        }
+        return -1;
+    }
+
+    internal static string ByPermissions(Region r) =>
+        r.Map.Executable ? "text" : r.Map.Writable ? "data" : "rodata";
+}

@@ -1,0 +1,38 @@
+using Memlens.Formats.Procfs;
+
+namespace Memlens.Core.Model;
+
+/// <summary>
+/// Everything memlens knows about one process at one moment, from whatever source: a live /proc/PID,
+/// a captured snapshot, later a core dump. The classifier and the report only ever see this type.
+/// </summary>
+public sealed class ProcessSnapshot
+{
+    public required int Pid { get; init; }
+    public string? Comm { get; init; }
+    public string? Exe { get; init; }
+    public IReadOnlyList<string> Cmdline { get; init; } = [];
+    public required IReadOnlyList<Region> Regions { get; init; }
+    /// <summary>True when the regions came with smaps counters (RSS, PSS, …).</summary>
+    public bool HasSmaps { get; init; }
+    public StatusFile? Status { get; init; }
+    public StatmFile? Statm { get; init; }
+    public StatFile? Stat { get; init; }
+    public SmapsCounters? Rollup { get; init; }
+    public IReadOnlyList<ThreadInfo> Threads { get; init; } = [];
+    public IReadOnlyList<CgroupMembership> Cgroups { get; init; } = [];
+    public ulong PageSize { get; init; } = 4096;
+    public string? KernelRelease { get; init; }
+    /// <summary>Where the data came from, for people: "live /proc/1234", "snapshot ./snap".</summary>
+    public required string Source { get; init; }
+    public bool IsLive { get; init; }
+    public DateTimeOffset? CapturedAt { get; init; }
+    public required IImageInspector Images { get; init; }
+    public required IMemoryProbe Memory { get; init; }
+    /// <summary>Things that could not be read or computed: shown in every output.</summary>
+    public List<string> Warnings { get; } = [];
+    /// <summary>The source files as read (name relative to /proc/PID → bytes), kept so capture writes exactly what was analysed.</summary>
+    public IReadOnlyDictionary<string, byte[]> RawFiles { get; init; } = new Dictionary<string, byte[]>();
+
+    public string DisplayName => Comm ?? (Exe is null ? $"pid {Pid}" : System.IO.Path.GetFileName(Exe));
+}

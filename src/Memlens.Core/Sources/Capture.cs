@@ -1,0 +1,122 @@
+using System.Formats.Tar;
+using System.IO.Compression;
+using System.Text.Json;
+using Memlens.Core.Classification;
+using Memlens.Core.Model;
+using Memlens.Formats.Procfs;
+
+namespace Memlens.Core.Sources;
+
+/// <summary>
+/// `memlens capture`: copies what memlens reads of /proc/PID verbatim into a directory or .tar.gz, plus a manifest of
+/// what it read elsewhere (ELF headers, allocator headers). Never the environment. Written to a temporary name and
+/// renamed into place, so an interrupted capture leaves nothing half-written, and an existing output is never replaced.
+/// </summary>
+public static class Capture
+{
+    public const long MaxCgroupFileBytes = 1 << 20;
+
+    public sealed record Result(string Path, int Files, long Bytes, ProcessSnapshot Snapshot);
+
+    public static Result Write(int pid, string output, string procRoot = "/proc")
+    {
+        bool archive = output.EndsWith(".tar.gz", StringComparison.Ordinal) || output.EndsWith(".tgz", StringComparison.Ordinal);
+        if (File.Exists(output) || Directory.Exists(output))
+            throw new MemlensException(ExitCode.OutputFailed, $"{output} already exists; choose a new name (memlens never overwrites a saved snapshot)");
+        RecordingImageInspector? images = null;
+        RecordingMemoryProbe? memory = null;
+        var snapshot = LiveProcess.Load(pid, procRoot, i => images = new RecordingImageInspector(i), m => memory = new RecordingMemoryProbe(m));
+        Classifier.Classify(snapshot);   // drives every ELF and memory read the analysis makes, so the manifest holds them all
+
+        var files = new Dictionary<string, byte[]>(snapshot.RawFiles, StringComparer.Ordinal);
+        string root = System.IO.Path.Combine(procRoot, pid.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        AddIfReadable(files, "maps", System.IO.Path.Combine(root, "maps"));
+        foreach (var t in snapshot.Threads)
+            AddIfReadable(files, $"task/{t.Tid}/status", System.IO.Path.Combine(root, "task", t.Tid.ToString(System.Globalization.CultureInfo.InvariantCulture), "status"));
+        AddIfReadable(files, "meminfo", System.IO.Path.Combine(procRoot, "meminfo"));
+        AddCgroupFiles(files, snapshot);
+        files["pagesize"] = Utf8($"{snapshot.PageSize}\n");
+        if (snapshot.KernelRelease is not null) files["kernel"] = Utf8(snapshot.KernelRelease + "\n");
+        if (snapshot.Exe is not null) files["exe.txt"] = Utf8(snapshot.Exe + "\n");
+        var manifest = new SnapshotManifest(SnapshotManifest.FormatVersion, Version(), snapshot.CapturedAt ?? DateTimeOffset.UtcNow, pid,
+            images!.Recorded, memory!.Recorded);
+        files["manifest.json"] = JsonSerializer.SerializeToUtf8Bytes(manifest, ManifestJsonContext.Default.SnapshotManifest);
+        files.Remove("environ");   // never, even if a future reader adds it
+
+        string full = System.IO.Path.GetFullPath(output);
+        string temp = System.IO.Path.Combine(System.IO.Path.GetDirectoryName(full)!, $".{System.IO.Path.GetFileName(full)}.tmp-{Environment.ProcessId}");
+        try
+        {
+            if (archive) WriteArchive(temp, files); else WriteDirectory(temp, files);
+            if (archive) File.Move(temp, full); else Directory.Move(temp, full);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            TryDelete(temp);
+            throw new MemlensException(ExitCode.OutputFailed, $"{output}: could not write the snapshot ({e.Message.TrimEnd('.')})");
+        }
+        return new Result(full, files.Count, files.Values.Sum(b => (long)b.Length), snapshot);
+    }
+
+    private static void AddCgroupFiles(Dictionary<string, byte[]> files, ProcessSnapshot snapshot)
+    {
+        string? dir = CgroupLocator.MemoryDirectory(snapshot.Cgroups);
+        if (dir is null) return;
+        IEnumerable<string> names;
+        try { names = Directory.EnumerateFiles(dir, "memory.*").ToList(); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return; }
+        foreach (var path in names)
+        {
+            string name = System.IO.Path.GetFileName(path);
+            // Writing-only control files (force_empty, reclaim) fail to read; skip them quietly.
+            if (ProcFileReader.TryReadAll(path, out var bytes, out int length) == ProcFileReader.Outcome.Read && length <= MaxCgroupFileBytes)
+                files[$"cgroup.d/{name}"] = bytes.AsSpan(0, length).ToArray();
+        }
+        files["cgroup.d/path.txt"] = Utf8(dir + "\n");
+    }
+
+    private static void AddIfReadable(Dictionary<string, byte[]> files, string name, string path)
+    {
+        if (ProcFileReader.TryReadAll(path, out var bytes, out int length) == ProcFileReader.Outcome.Read)
+            files[name] = bytes.AsSpan(0, length).ToArray();
+    }
+
+    private static void WriteDirectory(string dir, Dictionary<string, byte[]> files)
+    {
+        foreach (var (name, bytes) in files)
+        {
+            string path = System.IO.Path.Combine(dir, name);
+            Directory.CreateDirectory(System.IO.Path.GetDirectoryName(path)!);
+            File.WriteAllBytes(path, bytes);
+        }
+    }
+
+    private static void WriteArchive(string path, Dictionary<string, byte[]> files)
+    {
+        using var file = new FileStream(path, FileMode.CreateNew, FileAccess.Write);
+        using (var gzip = new GZipStream(file, CompressionLevel.Optimal, leaveOpen: true))
+        using (var tar = new TarWriter(gzip, TarEntryFormat.Pax))
+        {
+            foreach (var (name, bytes) in files.OrderBy(f => f.Key, StringComparer.Ordinal))
+            {
+                var entry = new PaxTarEntry(TarEntryType.RegularFile, name) { DataStream = new MemoryStream(bytes), Mode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead };
+                tar.WriteEntry(entry);
+            }
+        }
+        file.Flush(flushToDisk: true);
+    }
+
+    private static void TryDelete(string path)
+    {
+        try
+        {
+            if (Directory.Exists(path)) Directory.Delete(path, recursive: true);
+            else if (File.Exists(path)) File.Delete(path);
+        }
+        catch (IOException) { }
+    }
+
+    private static byte[] Utf8(string s) => System.Text.Encoding.UTF8.GetBytes(s);
+
+    private static string Version() => typeof(Capture).Assembly.GetName().Version?.ToString(3) ?? "0.0.0";
+}

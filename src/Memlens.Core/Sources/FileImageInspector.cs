@@ -1,0 +1,56 @@
+using Memlens.Core.Model;
+using Memlens.Formats.Elf;
+
+namespace Memlens.Core.Sources;
+
+/// <summary>Reads the ELF headers of mapped files from disk (or /proc/PID/map_files for deleted ones), once per file.</summary>
+internal sealed class FileImageInspector(string procPidDir) : IImageInspector
+{
+    private readonly Dictionary<(string, ulong), (ImageLayout?, string?)> _cache = [];
+
+    public ImageLayout? Inspect(Region region, out string? problem)
+    {
+        var key = (region.Map.FilePath, region.Map.Inode);
+        if (!_cache.TryGetValue(key, out var cached))
+        {
+            cached = Load(region);
+            _cache[key] = cached;
+        }
+        problem = cached.Item2;
+        return cached.Item1;
+    }
+
+    private (ImageLayout?, string?) Load(Region region)
+    {
+        // A deleted file is still reachable through map_files while it is mapped.
+        string path = region.Map.Deleted
+            ? System.IO.Path.Combine(procPidDir, "map_files", $"{region.Start:x}-{region.End:x}")
+            : region.Map.FilePath;
+        try
+        {
+            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 4096, FileOptions.RandomAccess);
+            if (!ElfFile.HasMagic(stream)) return (null, "not an ELF file");
+            return (ImageLayouts.From(ElfFile.Read(stream, region.Map.FilePath)), null);
+        }
+        catch (ElfFormatException e) { return (null, e.Message); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or NotSupportedException or ArgumentException)
+        {
+            return (null, $"could not be read ({e.GetType().Name.Replace("Exception", "", StringComparison.Ordinal)})");
+        }
+    }
+}
+
+/// <summary>Turns an <see cref="ElfFile"/> into the layout facts the classifier uses.</summary>
+public static class ImageLayouts
+{
+    public static ImageLayout From(ElfFile elf)
+    {
+        static SegmentLayout Seg(ElfProgramHeader p) => new(p.Offset, p.VirtualAddress, p.FileSize, p.MemorySize, p.Permissions);
+        var relro = elf.ProgramHeaders.FirstOrDefault(p => p.Type == ElfProgramHeader.PT_GNU_RELRO);
+        string? goEvidence = elf.Section(".go.buildinfo") is not null ? "section .go.buildinfo"
+            : elf.Section(".note.go.buildid") is not null ? "section .note.go.buildid"
+            : elf.Section(".gopclntab") is not null ? "section .gopclntab" : null;
+        return new ImageLayout(elf.Name, elf.Type, elf.Loads.Select(Seg).ToList(), relro is null ? null : Seg(relro),
+            elf.Interpreter, goEvidence is not null, goEvidence);
+    }
+}

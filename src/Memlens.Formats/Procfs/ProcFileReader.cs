@@ -1,0 +1,43 @@
+namespace Memlens.Formats.Procfs;
+
+/// <summary>
+/// Reads a whole /proc file. /proc reports a size of 0 and may change while read, so this reads to EOF
+/// without trusting the length. The "process vanished" outcome is a false return, not an exception.
+/// </summary>
+public static class ProcFileReader
+{
+    public enum Outcome { Read, Missing, Denied, Vanished }
+
+    public static Outcome TryReadAll(string path, out byte[] content, out int length)
+    {
+        content = [];
+        length = 0;
+        try
+        {
+            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 1, FileOptions.None);
+            byte[] buffer = new byte[64 * 1024];
+            int total = 0;
+            while (true)
+            {
+                if (total == buffer.Length) Array.Resize(ref buffer, buffer.Length * 2);
+                int n = stream.Read(buffer, total, buffer.Length - total);
+                if (n == 0) break;
+                total += n;
+            }
+            content = buffer;
+            length = total;
+            return Outcome.Read;
+        }
+        catch (FileNotFoundException) { return Outcome.Missing; }
+        catch (DirectoryNotFoundException) { return Outcome.Missing; }
+        catch (UnauthorizedAccessException) { return Outcome.Denied; }
+        // ESRCH (the task exited between open and read) surfaces as an IOException.
+        catch (IOException) { return Outcome.Vanished; }
+    }
+
+    public static string? TryReadText(string path)
+    {
+        if (TryReadAll(path, out var bytes, out int length) != Outcome.Read) return null;
+        return System.Text.Encoding.UTF8.GetString(bytes, 0, length);
+    }
+}

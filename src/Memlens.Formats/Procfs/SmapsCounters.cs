@@ -1,0 +1,78 @@
+namespace Memlens.Formats.Procfs;
+
+/// <summary>
+/// The per-VMA counters of /proc/PID/smaps (and the totals of smaps_rollup), in bytes.
+/// Null means the kernel did not print the line; it is never silently 0.
+/// </summary>
+public sealed class SmapsCounters
+{
+    public ulong? Size { get; set; }
+    public ulong? KernelPageSize { get; set; }
+    public ulong? MMUPageSize { get; set; }
+    public ulong? Rss { get; set; }
+    public ulong? Pss { get; set; }
+    public ulong? Pss_Dirty { get; set; }
+    public ulong? Pss_Anon { get; set; }       // smaps_rollup only
+    public ulong? Pss_File { get; set; }       // smaps_rollup only
+    public ulong? Pss_Shmem { get; set; }      // smaps_rollup only
+    public ulong? Shared_Clean { get; set; }
+    public ulong? Shared_Dirty { get; set; }
+    public ulong? Private_Clean { get; set; }
+    public ulong? Private_Dirty { get; set; }
+    public ulong? Referenced { get; set; }
+    public ulong? Anonymous { get; set; }
+    public ulong? KSM { get; set; }
+    public ulong? LazyFree { get; set; }
+    public ulong? AnonHugePages { get; set; }
+    public ulong? ShmemPmdMapped { get; set; }
+    public ulong? FilePmdMapped { get; set; }
+    public ulong? Shared_Hugetlb { get; set; }
+    public ulong? Private_Hugetlb { get; set; }
+    public ulong? Swap { get; set; }
+    public ulong? SwapPss { get; set; }
+    public ulong? Locked { get; set; }
+    public string? VmFlags { get; set; }       // e.g. "rd wr mr mw me ac"
+
+    /// <summary>Stores a "Key: N kB" line; false for keys this type does not know (kept by the caller as unknown).</summary>
+    public bool TrySet(ReadOnlySpan<char> key, ulong bytes)
+    {
+        switch (key)
+        {
+            case "Size": Size = bytes; break;
+            case "KernelPageSize": KernelPageSize = bytes; break;
+            case "MMUPageSize": MMUPageSize = bytes; break;
+            case "Rss": Rss = bytes; break;
+            case "Pss": Pss = bytes; break;
+            case "Pss_Dirty": Pss_Dirty = bytes; break;
+            case "Pss_Anon": Pss_Anon = bytes; break;
+            case "Pss_File": Pss_File = bytes; break;
+            case "Pss_Shmem": Pss_Shmem = bytes; break;
+            case "Shared_Clean": Shared_Clean = bytes; break;
+            case "Shared_Dirty": Shared_Dirty = bytes; break;
+            case "Private_Clean": Private_Clean = bytes; break;
+            case "Private_Dirty": Private_Dirty = bytes; break;
+            case "Referenced": Referenced = bytes; break;
+            case "Anonymous": Anonymous = bytes; break;
+            case "KSM": KSM = bytes; break;
+            case "LazyFree": LazyFree = bytes; break;
+            case "AnonHugePages": AnonHugePages = bytes; break;
+            case "ShmemPmdMapped": ShmemPmdMapped = bytes; break;
+            case "FilePmdMapped": FilePmdMapped = bytes; break;
+            case "Shared_Hugetlb": Shared_Hugetlb = bytes; break;
+            case "Private_Hugetlb": Private_Hugetlb = bytes; break;
+            case "Swap": Swap = bytes; break;
+            case "SwapPss": SwapPss = bytes; break;
+            case "Locked": Locked = bytes; break;
+            default: return false;
+        }
+        return true;
+    }
+
+    public bool HasFlag(string mnemonic)
+    {
+        if (VmFlags is null) return false;
+        foreach (var range in VmFlags.AsSpan().Split(' '))
+            if (VmFlags.AsSpan()[range].SequenceEqual(mnemonic)) return true;
+        return false;
+    }
+}

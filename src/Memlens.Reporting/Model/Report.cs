@@ -1,0 +1,37 @@
+namespace Memlens.Reporting.Model;
+
+/// <summary>
+/// The one report model every output renders (terminal, JSON, later HTML and Prometheus). Its shape is the JSON
+/// contract of docs/json.md: change it only with the schema version.
+/// </summary>
+public sealed record Report(
+    string Schema,
+    ProcessInfo Process,
+    Numbers Totals,
+    IReadOnlyList<KindRow> Kinds,
+    IReadOnlyList<GroupRow> Groups,
+    IReadOnlyList<RegionRow> Regions,
+    IReadOnlyList<CheckRow> Checks,
+    IReadOnlyList<FindingRow> Findings,
+    IReadOnlyList<string> Warnings)
+{
+    public const string SchemaVersion = "memlens.report/1";
+}
+
+public sealed record ProcessInfo(int Pid, string? Comm, string? Exe, IReadOnlyList<string> Cmdline, string Source, bool Live,
+    DateTimeOffset? CapturedAt, string? Kernel, ulong PageSize, int Threads, bool HasSmaps);
+
+/// <summary>The figures shown for the process, a kind, an owner or a region, in bytes; null = unknown (no smaps).</summary>
+public sealed record Numbers(int Regions, ulong Virtual, ulong ReservedOnly, ulong Committed, ulong? Rss, ulong? Pss,
+    ulong? Private, ulong? Shared, ulong? Swap, ulong? Anonymous, ulong? Dirty);
+
+public sealed record KindRow(string Kind, Numbers Numbers);
+
+public sealed record GroupRow(string Kind, string Owner, Numbers Numbers);
+
+public sealed record RegionRow(string Start, string End, string Perms, ulong Offset, string Device, ulong Inode, string Path,
+    string Kind, string Owner, string Detail, string Evidence, string? VmFlags, Numbers Numbers);
+
+public sealed record CheckRow(string Name, ulong Expected, ulong Actual, bool Holds, string Explanation);
+
+public sealed record FindingRow(string Title, ulong Bytes, string Text);

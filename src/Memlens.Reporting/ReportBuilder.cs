@@ -1,0 +1,40 @@
+using Memlens.Core.Accounting;
+using Memlens.Core.Classification;
+using Memlens.Core.Findings;
+using Memlens.Core.Model;
+using Memlens.Core.Reconciliation;
+using Memlens.Reporting.Model;
+
+namespace Memlens.Reporting;
+
+/// <summary>Classifies a snapshot, sums it, checks it, explains it, and freezes the result into a <see cref="Report"/>.</summary>
+public static class ReportBuilder
+{
+    public static Report Build(ProcessSnapshot s)
+    {
+        if (s.Regions.Any(r => r.Attribution is null)) Classifier.Classify(s);
+        var breakdown = Breakdown.Of(s.Regions);
+        var checks = Reconciler.Check(s);
+        var findings = FindingsWriter.Write(s, breakdown);
+        return new Report(
+            Report.SchemaVersion,
+            new ProcessInfo(s.Pid, s.Comm, s.Exe, s.Cmdline, s.Source, s.IsLive, s.CapturedAt, s.KernelRelease, s.PageSize, s.Threads.Count, s.HasSmaps),
+            ToNumbers(breakdown.Total),
+            breakdown.Kinds.Select(k => new KindRow(k.Kind, ToNumbers(k.Figures))).ToList(),
+            breakdown.Kinds.SelectMany(k => k.Owners).Select(o => new GroupRow(o.Kind, o.Owner, ToNumbers(o.Figures))).ToList(),
+            s.Regions.Select(ToRow).ToList(),
+            checks.Select(c => new CheckRow(c.Name, c.Expected, c.Actual, c.Holds, c.Explanation)).ToList(),
+            findings.Select(f => new FindingRow(f.Title, f.Bytes, f.Text)).ToList(),
+            s.Warnings.ToList());
+    }
+
+    public static Numbers ToNumbers(Figures f) =>
+        new(f.Regions, f.Virtual, f.ReservedOnly, f.Committed, f.Rss, f.Pss, f.Private, f.Shared, f.Swap, f.Anonymous, f.Dirty);
+
+    private static RegionRow ToRow(Region r)
+    {
+        var a = r.Attribution!;
+        return new RegionRow($"{r.Start:x}", $"{r.End:x}", r.Map.Perms, r.Map.Offset, r.Map.Device, r.Map.Inode, r.Map.Path,
+            a.Kind, a.Owner, a.Detail, a.Evidence, r.Counters?.VmFlags, ToNumbers(r.Figures));
+    }
+}

@@ -1,0 +1,27 @@
+using Memlens.Reporting.Model;
+using static Memlens.Reporting.Terminal.Text;
+
+namespace Memlens.Reporting.Terminal;
+
+/// <summary>`memlens maps`: every mapping with its owner, like pmap -X with a classification column.</summary>
+public static class TerminalMapsWriter
+{
+    public static void Write(IReadOnlyList<RegionRow> regions, TextWriter w, bool evidence)
+    {
+        var table = new TextTable("address", "perms", "size", "rss", "pss", "private", "swap", "kind", "owner", "detail") { LeftAligned = new HashSet<int> { 0, 1, 7, 8, 9 } };
+        foreach (var r in regions)
+        {
+            table.Add($"{r.Start}-{r.End}", r.Perms, Size(r.Numbers.Virtual), Size(r.Numbers.Rss), Size(r.Numbers.Pss),
+                Size(r.Numbers.Private), Size(r.Numbers.Swap), r.Kind, Shorten(r.Owner, 48), r.Detail);
+        }
+        table.WriteTo(w);
+        if (evidence)
+        {
+            w.WriteLine();
+            w.WriteLine("EVIDENCE");
+            foreach (var r in regions) w.WriteLine($"  {r.Start}-{r.End}: {r.Evidence}");
+        }
+        var total = TerminalReportWriter.Sum(regions.Select(r => r.Numbers));
+        w.WriteLine($"{regions.Count} mappings: virtual {Size(total.Virtual)}, rss {Size(total.Rss)}, pss {Size(total.Pss)}, private {Size(total.Private)}, swap {Size(total.Swap)}");
+    }
+}

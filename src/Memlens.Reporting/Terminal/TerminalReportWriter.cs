@@ -1,0 +1,82 @@
+using Memlens.Reporting.Model;
+using static Memlens.Reporting.Terminal.Text;
+
+namespace Memlens.Reporting.Terminal;
+
+/// <summary>The default view of `memlens report`: headline, breakdown by kind and owner, findings, checks, warnings.</summary>
+public static class TerminalReportWriter
+{
+    public const int Width = 100;
+
+    public static void Write(Report r, TextWriter w, int ownersPerKind = 8)
+    {
+        var p = r.Process;
+        var t = r.Totals;
+        w.WriteLine($"memlens report: {p.Comm ?? "?"} (pid {p.Pid}), {p.Source}{(p.Kernel is null ? "" : $", kernel {p.Kernel}")}");
+        if (p.Exe is not null) w.WriteLine($"executable: {p.Exe}");
+        w.WriteLine();
+        w.WriteLine($"VSZ {Size(t.Virtual)}   RSS {Size(t.Rss)}   PSS {Size(t.Pss)}   USS {Size(t.Private)}   swap {Size(t.Swap)}   threads {p.Threads}");
+        double pct = t.Virtual == 0 ? 0 : 100.0 * t.ReservedOnly / t.Virtual;
+        w.WriteLine($"reserved only (PROT_NONE, holds no RAM): {Size(t.ReservedOnly)} of VSZ ({pct.ToString("0.#", System.Globalization.CultureInfo.InvariantCulture)}%); committed (accessible): {Size(t.Committed)}");
+        w.WriteLine();
+
+        w.WriteLine("BREAKDOWN BY OWNER (children sum to their parent; the total is the kernel's)");
+        var table = new TextTable("kind / owner", "regions", "virtual", "reserved", "committed", "rss", "pss", "private", "shared", "swap", "anon");
+        foreach (var kind in r.Kinds)
+        {
+            table.Add(Cells(kind.Kind, kind.Numbers));
+            var owners = r.Groups.Where(g => g.Kind == kind.Kind).ToList();
+            foreach (var g in owners.Take(ownersPerKind)) table.Add(Cells("  " + Shorten(g.Owner, 52), g.Numbers));
+            if (owners.Count > ownersPerKind)
+            {
+                var rest = owners.Skip(ownersPerKind).ToList();
+                table.Add(Cells($"  … {rest.Count} more owners", Sum(rest.Select(g => g.Numbers))));
+            }
+        }
+        table.AddRule();
+        table.Add(Cells("total", t));
+        table.WriteTo(w);
+        w.WriteLine();
+
+        if (r.Findings.Count > 0)
+        {
+            w.WriteLine("FINDINGS (largest first)");
+            int n = 1;
+            foreach (var f in r.Findings)
+            {
+                w.WriteLine($"{n++,2}. {f.Title} ({Size(f.Bytes)})");
+                foreach (var line in Wrap(f.Text, Width - 4)) w.WriteLine("    " + line);
+            }
+            w.WriteLine();
+        }
+
+        if (r.Checks.Count > 0)
+        {
+            w.WriteLine("RECONCILIATION (every identity the files allow)");
+            foreach (var c in r.Checks)
+            {
+                w.WriteLine($"  [{(c.Holds ? "ok" : "!!")}] {c.Name}: expected {c.Expected:N0} B, actual {c.Actual:N0} B");
+                foreach (var line in Wrap(c.Explanation, Width - 8)) w.WriteLine("       " + line);
+            }
+            w.WriteLine();
+        }
+
+        if (r.Warnings.Count > 0)
+        {
+            w.WriteLine("WARNINGS (the report is partial where these apply)");
+            foreach (var warning in r.Warnings) w.WriteLine("  - " + warning);
+        }
+    }
+
+    internal static string[] Cells(string label, Numbers n) =>
+        [label, n.Regions.ToString(System.Globalization.CultureInfo.InvariantCulture), Size(n.Virtual), Size(n.ReservedOnly), Size(n.Committed),
+         Size(n.Rss), Size(n.Pss), Size(n.Private), Size(n.Shared), Size(n.Swap), Size(n.Anonymous)];
+
+    internal static Numbers Sum(IEnumerable<Numbers> all)
+    {
+        static ulong? Add(ulong? a, ulong? b) => a is null || b is null ? null : a + b;
+        return all.Aggregate(new Numbers(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0), (a, b) => new Numbers(a.Regions + b.Regions, a.Virtual + b.Virtual,
+            a.ReservedOnly + b.ReservedOnly, a.Committed + b.Committed, Add(a.Rss, b.Rss), Add(a.Pss, b.Pss), Add(a.Private, b.Private),
+            Add(a.Shared, b.Shared), Add(a.Swap, b.Swap), Add(a.Anonymous, b.Anonymous), Add(a.Dirty, b.Dirty)));
+    }
+}

@@ -1,0 +1,42 @@
+// Test subject: a C program with threads that each call malloc, so glibc creates per-thread arenas.
+#define _GNU_SOURCE
+// Prints "ready" once every thread has allocated, then sleeps until killed.
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define THREADS 4
+static pthread_barrier_t ready;
+void *volatile keep[THREADS + 2];   // volatile: the compiler may not elide the allocations
+
+static void *worker(void *arg) {
+    char name[16];
+    snprintf(name, sizeof name, "worker-%ld", (long)arg);
+    pthread_setname_np(pthread_self(), name);
+    char *p = malloc(1000);              // first malloc in a thread: a new arena
+    memset(p, 1, 1000);
+    keep[(long)arg] = p;
+    volatile char buf[32 * 1024];        // touch some stack
+    for (size_t i = 0; i < sizeof buf; i += 512) buf[i] = 2;
+    pthread_barrier_wait(&ready);
+    for (;;) pause();
+    return NULL;
+}
+
+int main(void) {
+    pthread_barrier_init(&ready, NULL, THREADS + 1);
+    char *big = malloc(4 << 20);         // above the mmap threshold: its own mapping
+    memset(big, 3, 4 << 20);
+    keep[THREADS] = big;
+    char *small = malloc(200 * 1024 - 64);
+    memset(small, 4, 200 * 1024 - 64);
+    keep[THREADS + 1] = small;
+    pthread_t t[THREADS];
+    for (long i = 0; i < THREADS; i++) pthread_create(&t[i], NULL, worker, (void *)i);
+    pthread_barrier_wait(&ready);
+    printf("ready\n");
+    fflush(stdout);
+    for (;;) pause();
+}
