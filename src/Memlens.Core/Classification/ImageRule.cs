@@ -33,12 +33,16 @@ public sealed class ImageRule : IClassificationRule
     {
         ulong page = context.PageSize;
         var loads = layout.Loads;
+        // Two mappings can map the same file page (the end of rodata and the start of RELRO share one), so the
+        // segment is found by link-time address (start − load bias), and by file offset only without a bias.
+        var origin = regions.Where(r => r.Map.Offset < page).MinBy(r => r.Start);
+        ulong? bias = origin is null ? null : layout.Bias(origin.Start, page);
         foreach (var r in regions)
         {
-            int i = IndexOfLoad(loads, r.Map.Offset, page);
+            int i = bias is ulong b ? IndexOfLoadByAddress(loads, r.Start - b, page) : IndexOfLoad(loads, r.Map.Offset, page);
             if (i < 0)
             {
-                context.Claim(r, Kinds.Image, r.Map.FilePath, "other", $"ELF file, but file offset {Bytes.Hex(r.Map.Offset)} is in no PT_LOAD");
+                context.Claim(r, Kinds.Image, r.Map.FilePath, "other", $"ELF file, but this mapping (file offset {Bytes.Hex(r.Map.Offset)}) lies in no PT_LOAD");
                 continue;
             }
             var load = loads[i];
@@ -67,6 +71,17 @@ public sealed class ImageRule : IClassificationRule
         string excess = next.End > bssEnd ? $"; the mapping runs {Bytes.Format(next.End - bssEnd)} past it (merged with a later anonymous mapping)" : "";
         context.Claim(next, Kinds.Image, last.Map.FilePath, "bss",
             $"anonymous rw mapping right after the last file segment, inside PT_LOAD p_memsz (bss ends at {Bytes.Hex(bssEnd)}){excess}");
+    }
+
+    private static int IndexOfLoadByAddress(IReadOnlyList<SegmentLayout> loads, ulong linkAddress, ulong page)
+    {
+        for (int i = 0; i < loads.Count; i++)
+        {
+            ulong start = Bytes.AlignDown(loads[i].VirtualAddress, page);
+            ulong end = Bytes.AlignUp(loads[i].VirtualAddress + Math.Max(loads[i].FileSize, 1), page);
+            if (linkAddress >= start && linkAddress < end) return i;
+        }
+        return -1;
     }
 
     private static int IndexOfLoad(IReadOnlyList<SegmentLayout> loads, ulong offset, ulong page)

@@ -47,9 +47,11 @@ public sealed class StatFile
             if (token.IsEmpty) break;
             if (token[^1] == '\n') token = token[..^1];
             if (token.IsEmpty) break;
-            // Some fields are signed (priority, nice); keep their two's-complement bits.
-            if (!Ascii.TryParseSigned(token, out long n)) break;
-            numbers.Add(unchecked((ulong)n));
+            // Most fields are unsigned (rsslim is 2^64−1 when unlimited); a few are signed (priority, nice):
+            // keep their two's-complement bits.
+            if (Ascii.TryParseDecimal(token, out ulong u)) numbers.Add(u);
+            else if (Ascii.TryParseSigned(token, out long n)) numbers.Add(unchecked((ulong)n));
+            else break;
         }
         return new StatFile((int)pid, comm, (char)state[0], [.. numbers]);
     }

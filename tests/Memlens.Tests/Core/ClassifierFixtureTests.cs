@@ -1,0 +1,152 @@
+using Memlens.Core.Accounting;
+using Memlens.Core.Classification;
+using Memlens.Core.Model;
+using Memlens.Core.Sources;
+using Memlens.Tests.Support;
+
+namespace Memlens.Tests.Core;
+
+/// <summary>The classifier on snapshots captured from real processes (tests/fixtures/README.md).</summary>
+public class ClassifierFixtureTests
+{
+    private static ProcessSnapshot Load(string fixture)
+    {
+        var s = SnapshotSource.Load(Fixtures.Dir(fixture));
+        Classifier.Classify(s);
+        return s;
+    }
+
+    private static IEnumerable<Region> Owned(ProcessSnapshot s, string owner) => s.Regions.Where(r => r.Attribution!.Owner == owner);
+
+    [Fact]
+    public void C_threads_every_thread_stack_with_its_tid_and_guard()
+    {
+        var s = Load("c-threads");
+        var workers = s.Threads.Where(t => t.Tid != s.Pid).ToList();
+        Assert.Equal(4, workers.Count);
+        foreach (var t in workers)
+        {
+            var regions = s.Regions.Where(r => r.Attribution!.Owner == $"thread {t.Tid} ({t.Name})").ToList();
+            Assert.Equal(["guard", "stack"], regions.Select(r => r.Attribution!.Detail));
+            Assert.Equal(8UL << 20, regions[1].Size);
+            Assert.Equal(4096UL, regions[0].Size);
+            Assert.True(regions[1].Contains(t.Syscall!.StackPointer!.Value));
+        }
+        var main = Assert.Single(s.Regions, r => r.Map.Path == "[stack]");
+        Assert.Equal($"thread {s.Pid} (threads, main)", main.Attribution!.Owner);
+    }
+
+    [Fact]
+    public void C_threads_four_glibc_arenas_confirmed_by_heap_info()
+    {
+        var s = Load("c-threads");
+        var arenas = s.Regions.Where(r => r.Attribution!.Owner.StartsWith("glibc malloc arena ", StringComparison.Ordinal)).GroupBy(r => r.Attribution!.Owner).ToList();
+        Assert.Equal(4, arenas.Count);
+        foreach (var a in arenas)
+        {
+            Assert.Equal(64UL << 20, (ulong)a.Sum(r => (decimal)r.Size));
+            Assert.Equal(["heap (committed)", "heap (reserved tail)"], a.Select(r => r.Attribution!.Detail));
+            Assert.Contains("heap_info confirms it", a.First().Attribution!.Evidence);
+            Assert.Equal(0UL, a.First().Start % (64UL << 20));
+        }
+    }
+
+    [Fact]
+    public void C_threads_large_mallocs_are_found_by_their_chunk_headers()
+    {
+        var s = Load("c-threads");
+        var chunks = Assert.Single(Owned(s, "glibc malloc mmapped chunks"));
+        Assert.Contains("2 malloc chunk header(s) with IS_MMAPPED", chunks.Attribution!.Evidence);
+        Assert.True(chunks.Size >= (4UL << 20) + (200UL << 10));
+    }
+
+    [Fact]
+    public void C_threads_images_split_by_segment_with_bss()
+    {
+        var s = Load("c-threads");
+        var libc = s.Regions.Where(r => r.Attribution!.Owner.EndsWith("/libc.so.6", StringComparison.Ordinal)).Select(r => r.Attribution!.Detail).ToList();
+        Assert.Equal(["rodata", "text", "rodata", "relro", "data", "bss"], libc);
+        var exe = s.Regions.Where(r => r.Attribution!.Owner == "/tmp/threads").Select(r => r.Attribution!.Detail).ToList();
+        Assert.Equal(["rodata", "text", "rodata", "relro", "data"], exe);
+    }
+
+    [Fact]
+    public void C_threads_unattributed_is_under_one_percent_of_vsz()
+    {
+        var s = Load("c-threads");
+        var b = Breakdown.Of(s.Regions);
+        ulong unattributed = b.Kind(Kinds.Unattributed)?.Figures.Virtual ?? 0;
+        Assert.True(unattributed * 100 < b.Total.Virtual, $"{unattributed} of {b.Total.Virtual} unattributed");
+    }
+
+    [Fact]
+    public void Go_cgo_arena_reservations_and_pthread_stacks()
+    {
+        var s = Load("go-cgo-http");
+        var arena = Owned(s, "Go heap arenas").ToList();
+        Assert.Equal(0xc000000000UL, arena[0].Start);
+        Assert.Equal(64UL << 20, (ulong)arena.Sum(r => (decimal)r.Size));
+        var summaries = Owned(s, "Go page-allocator summaries and scavenger index").ToList();
+        ulong summaryBytes = (ulong)summaries.Sum(r => (decimal)r.Size);
+        Assert.InRange(summaryBytes, GoLayoutRule.SummaryBytes, GoLayoutRule.MaxSummaryRunBytes);
+        Assert.True((ulong)Owned(s, "Go arena index and heap-arena metadata").Sum(r => (decimal)r.Size) >= GoLayoutRule.ArenaIndexBytes);
+        // cgo: every thread runs on a pthread stack of its own, found by its stack pointer.
+        foreach (var t in s.Threads.Where(t => t.Tid != s.Pid))
+            Assert.Contains(s.Regions, r => r.Attribution!.Owner == $"thread {t.Tid} ({t.Name})" && r.Attribution.Detail == "stack");
+        Assert.Equal(4, s.Regions.Where(r => r.Attribution!.Owner.StartsWith("glibc malloc arena", StringComparison.Ordinal)).Select(r => r.Attribution!.Owner).Distinct().Count());
+        var b = Breakdown.Of(s.Regions);
+        Assert.True((b.Kind(Kinds.Unattributed)?.Figures.Virtual ?? 0) * 100 < b.Total.Virtual);
+    }
+
+    [Fact]
+    public void Go_pure_everything_anonymous_is_the_runtime_and_thread_stacks_stay_in_the_heap()
+    {
+        var s = Load("go-pure-http-alloc");
+        Assert.Null(s.Regions.FirstOrDefault(r => r.Attribution!.Kind == Kinds.Unattributed));
+        Assert.Equal(128UL << 20, (ulong)Owned(s, "Go heap arenas").Sum(r => (decimal)r.Size));   // 64 MiB allocated: two arenas
+        // Without cgo the Ms' g0 stacks come from the Go heap: no thread stack is claimed outside it.
+        Assert.Single(s.Regions, r => r.Attribution!.Kind == Kinds.Stack);
+        foreach (var t in s.Threads.Where(t => t.Tid != s.Pid))
+            Assert.Equal("Go heap arenas", s.Regions.Single(r => r.Contains(t.Syscall!.StackPointer!.Value)).Attribution!.Owner);
+    }
+
+    [Fact]
+    public void Dotnet_gc_range_executable_reservation_and_double_mapping()
+    {
+        var s = Load("dotnet-subject");
+        var gc = Owned(s, ".NET GC heap (regions range and bookkeeping)").ToList();
+        Assert.True((ulong)gc.Sum(r => (decimal)r.Size) > 32UL << 30, "the GC reserves tens of GiB");
+        Assert.Contains(gc, r => r.Map.NoAccess && r.Size > 1UL << 30);
+        var exec = Owned(s, ".NET executable-memory reservation").ToList();
+        var coreclr = s.Regions.First(r => r.Map.Path.EndsWith("libcoreclr.so", StringComparison.Ordinal));
+        Assert.All(exec, r => Assert.True(r.End <= coreclr.Start && r.Start >= coreclr.Start - (2UL << 30)));
+        Assert.Contains(exec, r => r.End == coreclr.Start);
+        Assert.True(Owned(s, ".NET executable memory (double-mapped)").Count() > 10);
+        Assert.Contains(s.Regions, r => r.Attribution!.Owner.EndsWith("System.Private.CoreLib.dll", StringComparison.Ordinal) && r.Attribution.Kind == Kinds.Image);
+        var b = Breakdown.Of(s.Regions);
+        Assert.True((b.Kind(Kinds.Unattributed)?.Figures.Virtual ?? 0) * 100 < b.Total.Virtual);
+    }
+
+    [Fact]
+    public void Every_region_carries_evidence()
+    {
+        foreach (var name in new[] { "c-threads", "go-cgo-http", "go-pure-http-alloc", "dotnet-subject" })
+            Assert.All(Load(name).Regions, r => Assert.False(string.IsNullOrWhiteSpace(r.Attribution!.Evidence)));
+    }
+
+    [Fact]
+    public void Without_recorded_memory_the_arena_rests_on_layout_and_says_so()
+    {
+        var s = SnapshotSource.Load(Fixtures.Dir("c-threads"));
+        var noMemory = new ProcessSnapshot
+        {
+            Pid = s.Pid, Comm = s.Comm, Exe = s.Exe, Regions = s.Regions, HasSmaps = true, Threads = s.Threads, Source = "test",
+            Images = s.Images, Memory = NoMemoryProbe.Instance,
+        };
+        Classifier.Classify(noMemory);
+        var head = noMemory.Regions.First(r => r.Attribution!.Owner.StartsWith("glibc malloc arena", StringComparison.Ordinal));
+        Assert.Contains("rests on the layout alone", head.Attribution!.Evidence);
+        // With no memory the mmapped chunks have no proof: unattributed, not guessed.
+        Assert.DoesNotContain(noMemory.Regions, r => r.Attribution!.Owner == "glibc malloc mmapped chunks");
+    }
+}

@@ -1,0 +1,86 @@
+using System.Diagnostics;
+
+namespace Memlens.Tests.Support;
+
+/// <summary>
+/// A real process the suite builds and starts: it prints a line starting with "ready" once its memory is laid out,
+/// and is killed when disposed. Builds happen once per test run, into a temp directory.
+/// </summary>
+public sealed class Subject : IDisposable
+{
+    private readonly Process _process;
+
+    private Subject(Process process, string readyLine)
+    {
+        _process = process;
+        ReadyLine = readyLine;
+    }
+
+    public int Pid => _process.Id;
+    public string ReadyLine { get; }
+
+    public static Subject Start(string file, params string[] args) => Start(file, args, null);
+
+    public static Subject Start(string file, string[] args, IDictionary<string, string>? env)
+    {
+        var psi = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardInput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var a in args) psi.ArgumentList.Add(a);
+        if (env is not null) foreach (var (k, v) in env) psi.Environment[k] = v;
+        var process = Process.Start(psi) ?? throw new InvalidOperationException($"could not start {file}");
+        // A guard against a hung subject, not a speed assertion.
+        var line = process.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(120)).GetAwaiter().GetResult();
+        if (line is null || !line.StartsWith("ready", StringComparison.Ordinal))
+            throw new InvalidOperationException($"{file} did not become ready: '{line}' {process.StandardError.ReadToEnd()}");
+        // Let the runtime's background threads settle (they start just after main prints).
+        Thread.Sleep(300);
+        return new Subject(process, line);
+    }
+
+    public void Dispose()
+    {
+        try { if (!_process.HasExited) _process.Kill(entireProcessTree: true); _process.WaitForExit(10_000); }
+        catch (InvalidOperationException) { }
+        _process.Dispose();
+    }
+}
+
+/// <summary>Builds the C and Go subjects from tests/subjects once per run.</summary>
+public static class SubjectBuilds
+{
+    private static readonly string Dir = Directory.CreateTempSubdirectory("memlens-subjects-").FullName;
+    private static readonly Lazy<string> ThreadsC = new(() => Run("gcc", "-O1", "-Wall", "-pthread", "-o", Out("threads"), Source("threads.c")));
+    private static readonly Lazy<string> GoCgo = new(() => Go("gohttp-cgo", cgo: true));
+    private static readonly Lazy<string> GoPure = new(() => Go("gohttp-pure", cgo: false));
+
+    public static string Threads => ThreadsC.Value;
+    public static string GoHttpCgo => GoCgo.Value;
+    public static string GoHttpPure => GoPure.Value;
+
+    public static string DotnetSubjectDll => Path.Combine(AppContext.BaseDirectory, "DotnetSubject.dll");
+
+    public static string Source(string name) => Path.Combine(AppContext.BaseDirectory, "subjects", name);
+
+    private static string Out(string name) => Path.Combine(Dir, name);
+
+    private static string Go(string name, bool cgo)
+    {
+        var env = new Dictionary<string, string> { ["CGO_ENABLED"] = cgo ? "1" : "0", ["GO111MODULE"] = "off" };
+        if (Environment.GetEnvironmentVariable("GOCACHE") is null && Environment.GetEnvironmentVariable("HOME") is null)
+            env["GOCACHE"] = Path.Combine(Dir, "gocache");
+        return RunEnv(env, "go", "build", "-o", Out(name), Source("gohttp.go"));
+    }
+
+    private static string Run(string file, params string[] args) => RunEnv(null, file, args);
+
+    private static string RunEnv(Dictionary<string, string>? env, string file, params string[] args)
+    {
+        var psi = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var a in args) psi.ArgumentList.Add(a);
+        if (env is not null) foreach (var (k, v) in env) psi.Environment[k] = v;
+        using var p = Process.Start(psi)!;
+        string err = p.StandardError.ReadToEnd();
+        p.WaitForExit();
+        if (p.ExitCode != 0) throw new InvalidOperationException($"{file} {string.Join(' ', args)} failed: {err}");
+        return args[Array.IndexOf(args, "-o") + 1];
+    }
+}
