@@ -19,6 +19,7 @@ public static class ReportBuilder
         return new Report(
             Report.SchemaVersion,
             new ProcessInfo(s.Pid, s.Comm, s.Exe, s.Cmdline, s.Source, s.IsLive, s.CapturedAt, s.KernelRelease, s.PageSize, s.Threads.Count, s.HasSmaps),
+            HeadlineOf(s, breakdown.Total),
             ToNumbers(breakdown.Total),
             breakdown.Kinds.Select(k => new KindRow(k.Kind, ToNumbers(k.Figures))).ToList(),
             breakdown.Kinds.SelectMany(k => k.Owners).Select(o => new GroupRow(o.Kind, o.Owner, ToNumbers(o.Figures))).ToList(),
@@ -26,6 +27,15 @@ public static class ReportBuilder
             checks.Select(c => new CheckRow(c.Name, c.Expected, c.Actual, c.Holds, c.Explanation)).ToList(),
             findings.Select(f => new FindingRow(f.Title, f.Bytes, f.Text)).ToList(),
             s.Warnings.ToList());
+    }
+
+    private static Headline HeadlineOf(ProcessSnapshot s, Figures total)
+    {
+        var st = s.Status;
+        bool kernel = st?.VmSize is not null;
+        return new Headline(st?.VmSize ?? total.Virtual, st?.VmRSS ?? total.Rss, s.Rollup?.Pss ?? total.Pss, total.Private,
+            st?.VmSwap ?? total.Swap, total.ReservedOnly,
+            kernel ? "status VmSize, VmRSS, VmSwap; smaps_rollup Pss; USS = Σ smaps Private_*" : "sums of the mappings (status not available)");
     }
 
     public static Numbers ToNumbers(Figures f) =>

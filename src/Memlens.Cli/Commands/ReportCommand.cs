@@ -25,9 +25,16 @@ internal static class ReportCommand
 
     public static int Run(CliConsole console, string target, bool json, bool allOwners, string procRoot)
     {
-        var report = ReportBuilder.Build(TargetResolver.Load(target, procRoot));
+        var timings = new Timings(console.Error);
+        var snapshot = TargetResolver.Load(target, procRoot);
+        timings.Mark("read and parse");
+        Memlens.Core.Classification.Classifier.Classify(snapshot);
+        timings.Mark("classify");
+        var report = ReportBuilder.Build(snapshot);
+        timings.Mark("sum, check, explain");
         if (json) Output.WriteJson(console, s => JsonReportWriter.Write(report, s), () => JsonReportWriter.Write(report));
         else TerminalReportWriter.Write(report, console.Out, allOwners ? int.MaxValue : 8);
+        timings.Mark("write");
         return 0;
     }
 }

@@ -13,10 +13,18 @@ public sealed record Breakdown(Figures Total, IReadOnlyList<KindGroup> Kinds)
 {
     public static Breakdown Of(IReadOnlyList<Region> regions)
     {
-        var owners = regions
-            .GroupBy(r => (r.Attribution!.Kind, r.Attribution.Owner))
-            .Select(g => new OwnerGroup(g.Key.Kind, g.Key.Owner, Figures.Sum(g.Select(r => r.Figures)), g.ToList()))
-            .ToList();
+        // One pass with a dictionary: a process can have 60,000 regions.
+        var byOwner = new Dictionary<(string Kind, string Owner), (FiguresSum Sum, List<Region> Regions)>();
+        var total = new FiguresSum();
+        foreach (var r in regions)
+        {
+            var key = (r.Attribution!.Kind, r.Attribution.Owner);
+            if (!byOwner.TryGetValue(key, out var entry)) byOwner[key] = entry = (new FiguresSum(), []);
+            entry.Sum.Add(r.Figures);
+            entry.Regions.Add(r);
+            total.Add(r.Figures);
+        }
+        var owners = byOwner.Select(kv => new OwnerGroup(kv.Key.Kind, kv.Key.Owner, kv.Value.Sum.ToFigures(), kv.Value.Regions)).ToList();
         var kinds = owners.GroupBy(o => o.Kind)
             .Select(g =>
             {
@@ -25,7 +33,7 @@ public sealed record Breakdown(Figures Total, IReadOnlyList<KindGroup> Kinds)
             })
             .OrderByDescending(k => k.Figures.Rss ?? 0).ThenByDescending(k => k.Figures.Virtual).ThenBy(k => k.Kind, StringComparer.Ordinal)
             .ToList();
-        return new Breakdown(Figures.Sum(regions.Select(r => r.Figures)), kinds);
+        return new Breakdown(total.ToFigures(), kinds);
     }
 
     public IEnumerable<OwnerGroup> AllOwners => Kinds.SelectMany(k => k.Owners);

@@ -39,3 +39,37 @@ public sealed record Figures(
     /// <summary>Null stays null: an unknown part makes an unknown sum rather than a wrong one.</summary>
     private static ulong? Add(ulong? a, ulong? b) => a is null || b is null ? null : a + b;
 }
+
+/// <summary>A mutable running sum of <see cref="Figures"/>, for sums over many regions without a record per step.</summary>
+public sealed class FiguresSum
+{
+    private int _regions;
+    private ulong _virtual, _reserved, _committed;
+    private ulong _rss, _pss, _private, _shared, _swap, _anonymous, _dirty;
+    private bool _rssUnknown, _pssUnknown, _privateUnknown, _sharedUnknown, _swapUnknown, _anonymousUnknown, _dirtyUnknown;
+
+    public void Add(Figures f)
+    {
+        _regions += f.Regions;
+        _virtual += f.Virtual;
+        _reserved += f.ReservedOnly;
+        _committed += f.Committed;
+        Add(ref _rss, ref _rssUnknown, f.Rss);
+        Add(ref _pss, ref _pssUnknown, f.Pss);
+        Add(ref _private, ref _privateUnknown, f.Private);
+        Add(ref _shared, ref _sharedUnknown, f.Shared);
+        Add(ref _swap, ref _swapUnknown, f.Swap);
+        Add(ref _anonymous, ref _anonymousUnknown, f.Anonymous);
+        Add(ref _dirty, ref _dirtyUnknown, f.Dirty);
+    }
+
+    public Figures ToFigures() => new(_regions, _virtual, _reserved, _committed,
+        _rssUnknown ? null : _rss, _pssUnknown ? null : _pss, _privateUnknown ? null : _private, _sharedUnknown ? null : _shared,
+        _swapUnknown ? null : _swap, _anonymousUnknown ? null : _anonymous, _dirtyUnknown ? null : _dirty);
+
+    private static void Add(ref ulong sum, ref bool unknown, ulong? value)
+    {
+        if (value is ulong v) sum += v;
+        else unknown = true;
+    }
+}

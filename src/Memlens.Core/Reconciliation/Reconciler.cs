@@ -50,10 +50,14 @@ public static class Reconciler
         {
             // mm/mmap.c vm_stat_account: exec = VM_EXEC && !VM_WRITE && !VM_STACK; stack = VM_STACK (VM_GROWSDOWN, "gd");
             // data = VM_WRITE && !VM_SHARED && !VM_STACK.
-            bool IsStack(Region r) => r.Counters?.HasFlag("gd") == true || r.Map.Path == "[stack]";
-            ulong data = Sum(inMm, r => r.Map.Writable && !r.Map.Shared && !IsStack(r) ? r.Size : 0);
-            ulong stack = Sum(inMm, r => IsStack(r) ? r.Size : 0);
-            ulong exec = Sum(inMm, r => r.Map.Executable && !r.Map.Writable && !IsStack(r) ? r.Size : 0);
+            ulong data = 0, stack = 0, exec = 0;
+            foreach (var r in inMm)
+            {
+                bool isStack = r.Counters?.HasFlag("gd") == true || r.Map.Path == "[stack]";
+                if (isStack) stack += r.Size;
+                else if (r.Map.Executable && !r.Map.Writable) exec += r.Size;
+                if (!isStack && r.Map.Writable && !r.Map.Shared) data += r.Size;
+            }
             if (status.VmData is ulong vmData)
                 checks.Add(Exact("VmData = Σ private writable non-stack sizes", data, vmData, "data_vm: every private writable mapping that is not a stack; PROT_NONE reservations are not in it until committed", "the mappings changed between reads"));
             if (status.VmStk is ulong vmStk)

@@ -25,7 +25,7 @@ public static class Capture
             throw new MemlensException(ExitCode.OutputFailed, $"{output} already exists; choose a new name (memlens never overwrites a saved snapshot)");
         RecordingImageInspector? images = null;
         RecordingMemoryProbe? memory = null;
-        var snapshot = LiveProcess.Load(pid, procRoot, i => images = new RecordingImageInspector(i), m => memory = new RecordingMemoryProbe(m));
+        var snapshot = LiveProcess.Load(pid, procRoot, i => images = new RecordingImageInspector(i), m => memory = new RecordingMemoryProbe(m), keepRaw: true);
         Classifier.Classify(snapshot);   // drives every ELF and memory read the analysis makes, so the manifest holds them all
 
         var files = new Dictionary<string, byte[]>(snapshot.RawFiles, StringComparer.Ordinal);

@@ -5,13 +5,14 @@ namespace Memlens.Core.Sources;
 /// <summary>A running process, read from /proc/PID. Only reads; never stops or writes to the target.</summary>
 public static class LiveProcess
 {
-    public static ProcessSnapshot Load(int pid, string procRoot = "/proc") => Load(pid, procRoot, i => i, m => m);
+    public static ProcessSnapshot Load(int pid, string procRoot = "/proc") => Load(pid, procRoot, i => i, m => m, keepRaw: false);
 
-    internal static ProcessSnapshot Load(int pid, string procRoot, Func<IImageInspector, IImageInspector> wrapImages, Func<IMemoryProbe, IMemoryProbe> wrapMemory)
+    /// <param name="keepRaw">keep the bytes of every file read (capture writes them); a report does not need them.</param>
+    internal static ProcessSnapshot Load(int pid, string procRoot, Func<IImageInspector, IImageInspector> wrapImages, Func<IMemoryProbe, IMemoryProbe> wrapMemory, bool keepRaw)
     {
         string root = System.IO.Path.Combine(procRoot, pid.ToString(System.Globalization.CultureInfo.InvariantCulture));
         if (!Directory.Exists(root)) throw new MemlensException(ExitCode.NoSuchProcess, $"no process with pid {pid}");
-        var dir = new ProcDirectory(root, live: true);
+        var dir = new ProcDirectory(root, live: true, keepRaw);
         string? exe = null;
         try { exe = new FileInfo(System.IO.Path.Combine(root, "exe")).LinkTarget; }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException) { dir.Warnings.Add("exe: the executable's path could not be read"); }

@@ -7,7 +7,7 @@ namespace Memlens.Core.Sources;
 /// Reads a directory shaped like /proc/PID: the live one, or a snapshot that mirrors it. Both go through
 /// this one path so that a snapshot is analysed exactly like the process it was taken from.
 /// </summary>
-internal sealed class ProcDirectory(string root, bool live)
+internal sealed class ProcDirectory(string root, bool live, bool keepRaw = true)
 {
     public const int MaxThreads = 100_000;
     private readonly Dictionary<string, byte[]> _raw = new(StringComparer.Ordinal);
@@ -36,6 +36,26 @@ internal sealed class ProcDirectory(string root, bool live)
                 if (warnIfMissing) Warnings.Add($"{name}: not present; what depends on it is missing from this report");
                 return null;
         }
+    }
+
+    /// <summary>Streams and parses smaps as the kernel produces it; keeps its bytes only when asked to (capture).</summary>
+    public ParsedList<SmapsEntry>? ReadSmaps()
+    {
+        var parser = new SmapsParser();
+        MemoryStream? raw = keepRaw ? new MemoryStream() : null;
+        var outcome = ProcFileStreamer.Stream(System.IO.Path.Combine(Root, "smaps"), chunk =>
+        {
+            parser.Feed(chunk);
+            raw?.Write(chunk);
+        });
+        if (outcome != ProcFileReader.Outcome.Read)
+        {
+            if (outcome == ProcFileReader.Outcome.Denied) Warnings.Add("smaps: permission denied; what depends on it is missing from this report");
+            else if (outcome == ProcFileReader.Outcome.Vanished && live) Warnings.Add("smaps: the process exited while it was read");
+            return null;
+        }
+        if (raw is not null) _raw["smaps"] = raw.ToArray();
+        return parser.Complete();
     }
 
     public IReadOnlyList<ThreadInfo> ReadThreads()

@@ -18,9 +18,8 @@ internal static class SnapshotLoader
         for (int attempt = 0; attempt < 3; attempt++)
         {
             var before = Parse(dir.Read("status"), b => StatusFile.Parse(b));
-            var smapsBytes = dir.Read("smaps", warnIfMissing: false);
-            if (smapsBytes is not null) smaps = SmapsFile.Parse(smapsBytes);
-            else
+            smaps = dir.ReadSmaps();
+            if (smaps is null)
             {
                 dir.Warnings.Add("smaps: not available; RSS, PSS, private and swap per region are unknown (maps used instead)");
                 var mapsBytes = dir.Read("maps", warnIfMissing: false) ?? throw Missing(dir, live);

@@ -95,10 +95,12 @@ public static class SnapshotSource
             while (reader.GetNextEntry() is { } entry)
             {
                 if (++count > MaxArchiveEntries) throw new MemlensException(ExitCode.BadInput, $"{archive}: more than {MaxArchiveEntries} entries; refusing");
-                string name = entry.Name.TrimStart('.', '/');
-                if (name.Length == 0) continue;
+                string name = entry.Name.StartsWith("./", StringComparison.Ordinal) ? entry.Name[2..] : entry.Name;
+                if (name.Length == 0 || name == ".") continue;
+                if (name.StartsWith('/') || name.Split('/').Contains(".."))
+                    throw new MemlensException(ExitCode.BadInput, $"{archive}: entry '{entry.Name}' points outside the snapshot; refusing");
                 string dest = System.IO.Path.GetFullPath(System.IO.Path.Combine(into, name));
-                if (!dest.StartsWith(root, StringComparison.Ordinal) || name.Split('/').Contains(".."))
+                if (!dest.StartsWith(root, StringComparison.Ordinal))
                     throw new MemlensException(ExitCode.BadInput, $"{archive}: entry '{entry.Name}' points outside the snapshot; refusing");
                 if (entry.EntryType == TarEntryType.Directory) { Directory.CreateDirectory(dest); continue; }
                 if (entry.EntryType is not (TarEntryType.RegularFile or TarEntryType.V7RegularFile)) continue;

@@ -16,7 +16,9 @@ public static class MapsLine
         return c is >= (byte)'0' and <= (byte)'9' or >= (byte)'a' and <= (byte)'f';
     }
 
-    public static bool TryParse(ReadOnlySpan<byte> line, out MapsEntry? entry)
+    public static bool TryParse(ReadOnlySpan<byte> line, out MapsEntry? entry) => TryParse(line, null, out entry);
+
+    public static bool TryParse(ReadOnlySpan<byte> line, Utf8StringCache? strings, out MapsEntry? entry)
     {
         entry = null;
         var rest = line;
@@ -36,8 +38,9 @@ public static class MapsLine
         while (p < rest.Length && rest[p] == ' ') p++;
         var path = rest[p..];
         if (!path.IsEmpty && path[^1] == '\r') path = path[..^1];
-        entry = new MapsEntry(start, end, Ascii.Decode(perms), offset, Ascii.Decode(device), inode,
-            path.IsEmpty ? "" : Ascii.Decode(path));
+        entry = strings is null
+            ? new MapsEntry(start, end, Ascii.Decode(perms), offset, Ascii.Decode(device), inode, path.IsEmpty ? "" : Ascii.Decode(path))
+            : new MapsEntry(start, end, strings.Get(perms), offset, strings.Get(device), inode, strings.Get(path));
         return true;
     }
 }

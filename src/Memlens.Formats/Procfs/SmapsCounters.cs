@@ -33,6 +33,15 @@ public sealed class SmapsCounters
     public ulong? Locked { get; set; }
     public string? VmFlags { get; set; }       // e.g. "rd wr mr mw me ac"
 
+    /// <summary>Stores a "Key: N kB" line given the key's ASCII bytes; false for keys this type does not know.</summary>
+    public bool TrySet(ReadOnlySpan<byte> key, ulong bytes)
+    {
+        if (key.Length > 32) return false;
+        Span<char> chars = stackalloc char[key.Length];
+        for (int i = 0; i < key.Length; i++) chars[i] = (char)key[i];
+        return TrySet(chars, bytes);
+    }
+
     /// <summary>Stores a "Key: N kB" line; false for keys this type does not know (kept by the caller as unknown).</summary>
     public bool TrySet(ReadOnlySpan<char> key, ulong bytes)
     {
@@ -68,11 +77,18 @@ public sealed class SmapsCounters
         return true;
     }
 
+    /// <summary>True when VmFlags lists this two-letter mnemonic (e.g. "gd" for VM_GROWSDOWN).</summary>
     public bool HasFlag(string mnemonic)
     {
         if (VmFlags is null) return false;
-        foreach (var range in VmFlags.AsSpan().Split(' '))
-            if (VmFlags.AsSpan()[range].SequenceEqual(mnemonic)) return true;
+        var flags = VmFlags.AsSpan();
+        for (int at = flags.IndexOf(mnemonic, StringComparison.Ordinal); at >= 0;)
+        {
+            int end = at + mnemonic.Length;
+            if ((at == 0 || flags[at - 1] == ' ') && (end == flags.Length || flags[end] == ' ')) return true;
+            int next = flags[end..].IndexOf(mnemonic, StringComparison.Ordinal);
+            at = next < 0 ? -1 : end + next;
+        }
         return false;
     }
 }

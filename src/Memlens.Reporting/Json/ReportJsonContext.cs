@@ -3,9 +3,18 @@ using Memlens.Reporting.Model;
 
 namespace Memlens.Reporting.Json;
 
-/// <summary>Source-generated serialization: no reflection, camelCase names, invariant numbers by construction.</summary>
-[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, WriteIndented = true,
+/// <summary>
+/// Source-generated serialization: no reflection, camelCase names, invariant numbers by construction. Used with its
+/// own options only, so the generator's fast path (straight Utf8JsonWriter code) serves large reports.
+/// </summary>
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, WriteIndented = false,
     DefaultIgnoreCondition = JsonIgnoreCondition.Never)]
 [JsonSerializable(typeof(Report))]
 [JsonSerializable(typeof(IReadOnlyList<RegionRow>))]
 public sealed partial class ReportJsonContext : JsonSerializerContext;
+
+/// <summary>The same contract, indented: for expected-output files that people review.</summary>
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, WriteIndented = true,
+    DefaultIgnoreCondition = JsonIgnoreCondition.Never)]
+[JsonSerializable(typeof(Report))]
+public sealed partial class IndentedReportJsonContext : JsonSerializerContext;

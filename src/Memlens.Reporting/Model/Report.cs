@@ -7,6 +7,7 @@ namespace Memlens.Reporting.Model;
 public sealed record Report(
     string Schema,
     ProcessInfo Process,
+    Headline Headline,
     Numbers Totals,
     IReadOnlyList<KindRow> Kinds,
     IReadOnlyList<GroupRow> Groups,
@@ -17,6 +18,12 @@ public sealed record Report(
 {
     public const string SchemaVersion = "memlens.report/1";
 }
+
+/// <summary>
+/// The kernel's own top-line numbers (status VmSize, VmRSS, VmSwap; smaps_rollup Pss), falling back to the sums of
+/// the regions when a file is missing. Totals is always the sum of the regions; the checks relate the two.
+/// </summary>
+public sealed record Headline(ulong Vsz, ulong? Rss, ulong? Pss, ulong? Uss, ulong? Swap, ulong ReservedOnly, string Source);
 
 public sealed record ProcessInfo(int Pid, string? Comm, string? Exe, IReadOnlyList<string> Cmdline, string Source, bool Live,
     DateTimeOffset? CapturedAt, string? Kernel, ulong PageSize, int Threads, bool HasSmaps);

@@ -12,12 +12,14 @@ public static class TerminalReportWriter
     {
         var p = r.Process;
         var t = r.Totals;
+        var h = r.Headline;
         w.WriteLine($"memlens report: {p.Comm ?? "?"} (pid {p.Pid}), {p.Source}{(p.Kernel is null ? "" : $", kernel {p.Kernel}")}");
         if (p.Exe is not null) w.WriteLine($"executable: {p.Exe}");
         w.WriteLine();
-        w.WriteLine($"VSZ {Size(t.Virtual)}   RSS {Size(t.Rss)}   PSS {Size(t.Pss)}   USS {Size(t.Private)}   swap {Size(t.Swap)}   threads {p.Threads}");
-        double pct = t.Virtual == 0 ? 0 : 100.0 * t.ReservedOnly / t.Virtual;
-        w.WriteLine($"reserved only (PROT_NONE, holds no RAM): {Size(t.ReservedOnly)} of VSZ ({pct.ToString("0.#", System.Globalization.CultureInfo.InvariantCulture)}%); committed (accessible): {Size(t.Committed)}");
+        w.WriteLine($"VSZ {Size(h.Vsz)}   RSS {Size(h.Rss)}   PSS {Size(h.Pss)}   USS {Size(h.Uss)}   swap {Size(h.Swap)}   threads {p.Threads}");
+        double pct = h.Vsz == 0 ? 0 : 100.0 * h.ReservedOnly / h.Vsz;
+        w.WriteLine($"reserved only (PROT_NONE, holds no RAM): {Size(h.ReservedOnly)} of VSZ ({pct.ToString("0.#", System.Globalization.CultureInfo.InvariantCulture)}%); committed (accessible): {Size(t.Committed)}");
+        w.WriteLine($"(from {h.Source})");
         w.WriteLine();
 
         w.WriteLine("BREAKDOWN BY OWNER (children sum to their parent; the total is the kernel's)");
@@ -34,8 +36,10 @@ public static class TerminalReportWriter
             }
         }
         table.AddRule();
-        table.Add(Cells("total", t));
+        table.Add(Cells("total (Σ every mapping)", t));
         table.WriteTo(w);
+        if (t.Virtual != h.Vsz)
+            w.WriteLine($"The total lists {Size(t.Virtual - h.Vsz)} more than VSZ: {(r.Regions.Any(x => x.Path == "[vsyscall]") ? "[vsyscall] is in maps but outside the mm (see RECONCILIATION)" : "see RECONCILIATION")}.");
         w.WriteLine();
 
         if (r.Findings.Count > 0)

@@ -1,0 +1,17 @@
+using System.Diagnostics;
+
+namespace Memlens.Cli;
+
+/// <summary>MEMLENS_TIMINGS=1 prints how long each phase took to stderr: for bench/ and for slow machines, never for tests.</summary>
+internal sealed class Timings(TextWriter error)
+{
+    private readonly bool _enabled = Environment.GetEnvironmentVariable("MEMLENS_TIMINGS") == "1";
+    private readonly Stopwatch _watch = Stopwatch.StartNew();
+
+    public void Mark(string phase)
+    {
+        if (!_enabled) return;
+        error.WriteLine($"memlens timing: {phase} {_watch.Elapsed.TotalMilliseconds:0.0} ms (since process start {(DateTime.Now - Process.GetCurrentProcess().StartTime).TotalMilliseconds:0} ms)");
+        _watch.Restart();
+    }
+}

@@ -1,0 +1,100 @@
+using System.Formats.Tar;
+using System.IO.Compression;
+using Memlens.Core;
+using Memlens.Tests.Support;
+
+namespace Memlens.Tests.Cli;
+
+/// <summary>Every user error is one line on stderr and a distinct exit code; no stack trace.</summary>
+public class CliErrorTests
+{
+    private static void AssertOneLine(MemlensCli.Result r, ExitCode code, string contains)
+    {
+        Assert.Equal((int)code, r.ExitCode);
+        var lines = r.Error.TrimEnd('\n').Split('\n');
+        Assert.Single(lines);
+        Assert.StartsWith("memlens: ", lines[0]);
+        Assert.Contains(contains, lines[0]);
+        Assert.DoesNotContain("   at ", r.Error);
+    }
+
+    [Fact]
+    public void No_such_pid() => AssertOneLine(MemlensCli.Run("report", "999999999"), ExitCode.NoSuchProcess, "no process with pid 999999999");
+
+    [Fact]
+    public void No_such_process_name() => AssertOneLine(MemlensCli.Run("report", "no-such-program-xyz"), ExitCode.NoSuchProcess, "no process named 'no-such-program-xyz'");
+
+    [Fact]
+    public void A_name_matching_several_processes_lists_them()
+    {
+        using var a = Subject.Start(SubjectBuilds.Threads);
+        using var b = Subject.Start(SubjectBuilds.Threads);
+        var r = MemlensCli.Run("report", "threads");
+        AssertOneLine(r, ExitCode.AmbiguousName, "processes are named 'threads'");
+        Assert.Contains(a.Pid.ToString(System.Globalization.CultureInfo.InvariantCulture), r.Error);
+        Assert.Contains(b.Pid.ToString(System.Globalization.CultureInfo.InvariantCulture), r.Error);
+    }
+
+    [Fact]
+    public void Unknown_option_is_a_usage_error() => AssertOneLine(MemlensCli.Run("report", "1", "--bogus"), ExitCode.Usage, "--bogus");
+
+    [Fact]
+    public void Unknown_kind_is_a_usage_error() => AssertOneLine(MemlensCli.Run("maps", "1", "--kind", "heap"), ExitCode.Usage, "not a kind");
+
+    [Fact]
+    public void A_directory_that_is_not_a_snapshot()
+    {
+        var dir = Directory.CreateTempSubdirectory("memlens-empty-").FullName;
+        AssertOneLine(MemlensCli.Run("report", dir), ExitCode.BadInput, "not a snapshot");
+    }
+
+    [Fact]
+    public void A_corrupt_archive()
+    {
+        string path = Path.Combine(Directory.CreateTempSubdirectory("memlens-bad-").FullName, "x.tar.gz");
+        File.WriteAllBytes(path, [0x1f, 0x8b, 8, 0, 1, 2, 3, 4, 5, 6, 7]);
+        AssertOneLine(MemlensCli.Run("report", path), ExitCode.BadInput, "not a readable .tar.gz snapshot");
+    }
+
+    [Fact]
+    public void An_archive_entry_escaping_the_snapshot_is_refused()
+    {
+        string path = Path.Combine(Directory.CreateTempSubdirectory("memlens-evil-").FullName, "evil.tar.gz");
+        using (var f = File.Create(path))
+        using (var gz = new GZipStream(f, CompressionLevel.Fastest))
+        using (var tar = new TarWriter(gz))
+            tar.WriteEntry(new PaxTarEntry(TarEntryType.RegularFile, "../../escape") { DataStream = new MemoryStream([1]) });
+        AssertOneLine(MemlensCli.Run("report", path), ExitCode.BadInput, "points outside the snapshot");
+    }
+
+    [Fact]
+    public void Garbage_maps_in_a_snapshot_is_bad_input()
+    {
+        var dir = Directory.CreateTempSubdirectory("memlens-garbage-").FullName;
+        File.WriteAllText(Path.Combine(dir, "maps"), "this is not\na maps file\n");
+        AssertOneLine(MemlensCli.Run("report", dir), ExitCode.BadInput, "no mappings could be read");
+    }
+
+    [Fact]
+    public void A_truncated_smaps_gives_a_partial_report_that_says_so()
+    {
+        var dir = Directory.CreateTempSubdirectory("memlens-cut-").FullName;
+        var smaps = Fixtures.Bytes("c-threads", "smaps");
+        File.WriteAllBytes(Path.Combine(dir, "smaps"), smaps[..(smaps.Length / 2)]);
+        var r = MemlensCli.Run("report", dir);
+        Assert.Equal(0, r.ExitCode);
+        Assert.Contains("WARNINGS", r.Out);
+        Assert.Contains("(the report is partial)", r.Out);
+        Assert.Contains("status: not present", r.Out);
+    }
+
+    [Fact]
+    public void Capture_never_overwrites()
+    {
+        var dir = Directory.CreateTempSubdirectory("memlens-exists-").FullName;
+        AssertOneLine(MemlensCli.Run("capture", Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture), "-o", dir), ExitCode.OutputFailed, "already exists");
+    }
+
+    [Fact]
+    public void Capture_needs_an_output() => Assert.Equal((int)ExitCode.Usage, MemlensCli.Run("capture", "1").ExitCode);
+}

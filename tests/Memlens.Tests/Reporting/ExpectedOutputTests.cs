@@ -1,0 +1,78 @@
+using Memlens.Core.Sources;
+using Memlens.Reporting;
+using Memlens.Reporting.Json;
+using Memlens.Reporting.Terminal;
+using Memlens.Tests.Support;
+
+namespace Memlens.Tests.Reporting;
+
+/// <summary>
+/// The report of each captured fixture, compared with the stored expected output (tests/fixtures/*/expected).
+/// MEMLENS_UPDATE_EXPECTED=1 rewrites them after a deliberate change; review the diff.
+/// </summary>
+public class ExpectedOutputTests
+{
+    public static TheoryData<string> Names => ["c-threads", "go-cgo-http", "go-pure-http-alloc", "dotnet-subject"];
+
+    [Theory]
+    [MemberData(nameof(Names))]
+    public void Terminal_report_matches(string fixture) =>
+        Compare(fixture, "report.txt", w => TerminalReportWriter.Write(Build(fixture), w));
+
+    [Theory]
+    [MemberData(nameof(Names))]
+    public void Json_report_matches_and_reads_back(string fixture)
+    {
+        var report = Build(fixture);
+        string json = JsonReportWriter.Write(report);
+        Compare(fixture, "report.json", w => w.Write(JsonReportWriter.WriteIndented(report)));
+        Assert.DoesNotContain('\n', json);   // the CLI's JSON is compact: one line
+        var back = JsonReportWriter.Read(json)!;
+        Assert.Equal(report.Totals, back.Totals);
+        Assert.Equal(report.Regions.Count, back.Regions.Count);
+        Assert.Equal("memlens.report/1", back.Schema);
+    }
+
+    [Fact]
+    public void Json_has_the_documented_fields()
+    {
+        using var doc = System.Text.Json.JsonDocument.Parse(JsonReportWriter.Write(Build("c-threads")));
+        var root = doc.RootElement;
+        foreach (var name in new[] { "schema", "process", "totals", "kinds", "groups", "regions", "checks", "findings", "warnings" })
+            Assert.True(root.TryGetProperty(name, out _), name);
+        foreach (var name in new[] { "virtual", "reservedOnly", "committed", "rss", "pss", "private", "shared", "swap", "anonymous" })
+            Assert.True(root.GetProperty("totals").TryGetProperty(name, out _), name);
+        var region = root.GetProperty("regions")[0];
+        foreach (var name in new[] { "start", "end", "perms", "path", "kind", "owner", "evidence", "numbers" })
+            Assert.True(region.TryGetProperty(name, out _), name);
+        Assert.Matches("^[0-9a-f]+$", region.GetProperty("start").GetString()!);
+    }
+
+    private static Memlens.Reporting.Model.Report Build(string fixture)
+    {
+        var s = SnapshotSource.Load(Fixtures.Dir(fixture));
+        // The source label names the test's output path; pin it so the expected output does not depend on where tests run.
+        var pinned = new Memlens.Core.Model.ProcessSnapshot
+        {
+            Pid = s.Pid, Comm = s.Comm, Exe = s.Exe, Cmdline = s.Cmdline, Regions = s.Regions, HasSmaps = s.HasSmaps, Status = s.Status,
+            Statm = s.Statm, Stat = s.Stat, Rollup = s.Rollup, Threads = s.Threads, Cgroups = s.Cgroups, PageSize = s.PageSize,
+            KernelRelease = s.KernelRelease, Source = $"snapshot tests/fixtures/{fixture}", CapturedAt = s.CapturedAt, Images = s.Images, Memory = s.Memory,
+        };
+        pinned.Warnings.AddRange(s.Warnings);
+        return ReportBuilder.Build(pinned);
+    }
+
+    private static void Compare(string fixture, string file, Action<TextWriter> render)
+    {
+        var w = new StringWriter { NewLine = "\n" };
+        render(w);
+        string actual = w.ToString();
+        string expectedPath = Path.Combine(Fixtures.SourceDir(fixture), "expected", file);
+        if (Environment.GetEnvironmentVariable("MEMLENS_UPDATE_EXPECTED") == "1")
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(expectedPath)!);
+            File.WriteAllText(expectedPath, actual);
+        }
+        Assert.Equal(File.ReadAllText(expectedPath), actual);
+    }
+}
