@@ -50,7 +50,8 @@ public static class ProcFileStreamer
                 stream.Dispose();
                 channel.Writer.Complete();
             }
-        }) { IsBackground = true, Name = "memlens-proc-reader" };
+        })
+        { IsBackground = true, Name = "memlens-proc-reader" };
         reader.Start();
         var items = channel.Reader;
         while (items.WaitToReadAsync().AsTask().GetAwaiter().GetResult())

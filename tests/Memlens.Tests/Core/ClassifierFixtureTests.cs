@@ -140,8 +140,15 @@ public class ClassifierFixtureTests
         var s = SnapshotSource.Load(Fixtures.Dir("c-threads"));
         var noMemory = new ProcessSnapshot
         {
-            Pid = s.Pid, Comm = s.Comm, Exe = s.Exe, Regions = s.Regions, HasSmaps = true, Threads = s.Threads, Source = "test",
-            Images = s.Images, Memory = NoMemoryProbe.Instance,
+            Pid = s.Pid,
+            Comm = s.Comm,
+            Exe = s.Exe,
+            Regions = s.Regions,
+            HasSmaps = true,
+            Threads = s.Threads,
+            Source = "test",
+            Images = s.Images,
+            Memory = NoMemoryProbe.Instance,
         };
         Classifier.Classify(noMemory);
         var head = noMemory.Regions.First(r => r.Attribution!.Owner.StartsWith("glibc malloc arena", StringComparison.Ordinal));

@@ -30,8 +30,15 @@ public class ReconcilerTests
         var s = SnapshotSource.Load(Fixtures.Dir("c-threads"));
         var tampered = new Memlens.Core.Model.ProcessSnapshot
         {
-            Pid = s.Pid, Regions = s.Regions.Take(s.Regions.Count - 2).ToList(), Status = s.Status, Statm = s.Statm, HasSmaps = true,
-            Source = "test", Images = s.Images, Memory = s.Memory, PageSize = 4096,
+            Pid = s.Pid,
+            Regions = s.Regions.Take(s.Regions.Count - 2).ToList(),
+            Status = s.Status,
+            Statm = s.Statm,
+            HasSmaps = true,
+            Source = "test",
+            Images = s.Images,
+            Memory = s.Memory,
+            PageSize = 4096,
         };
         var vsz = Reconciler.Check(tampered).Single(c => c.Name == "VmSize = Σ region sizes");
         Assert.False(vsz.Holds);

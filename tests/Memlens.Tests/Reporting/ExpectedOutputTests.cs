@@ -54,9 +54,24 @@ public class ExpectedOutputTests
         // The source label names the test's output path; pin it so the expected output does not depend on where tests run.
         var pinned = new Memlens.Core.Model.ProcessSnapshot
         {
-            Pid = s.Pid, Comm = s.Comm, Exe = s.Exe, Cmdline = s.Cmdline, Regions = s.Regions, HasSmaps = s.HasSmaps, Status = s.Status,
-            Statm = s.Statm, Stat = s.Stat, Rollup = s.Rollup, Threads = s.Threads, Cgroups = s.Cgroups, PageSize = s.PageSize,
-            KernelRelease = s.KernelRelease, Source = $"snapshot tests/fixtures/{fixture}", CapturedAt = s.CapturedAt, Images = s.Images, Memory = s.Memory,
+            Pid = s.Pid,
+            Comm = s.Comm,
+            Exe = s.Exe,
+            Cmdline = s.Cmdline,
+            Regions = s.Regions,
+            HasSmaps = s.HasSmaps,
+            Status = s.Status,
+            Statm = s.Statm,
+            Stat = s.Stat,
+            Rollup = s.Rollup,
+            Threads = s.Threads,
+            Cgroups = s.Cgroups,
+            PageSize = s.PageSize,
+            KernelRelease = s.KernelRelease,
+            Source = $"snapshot tests/fixtures/{fixture}",
+            CapturedAt = s.CapturedAt,
+            Images = s.Images,
+            Memory = s.Memory,
         };
         pinned.Warnings.AddRange(s.Warnings);
         return ReportBuilder.Build(pinned);
