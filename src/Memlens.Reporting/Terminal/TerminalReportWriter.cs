@@ -22,7 +22,7 @@ public static class TerminalReportWriter
         w.WriteLine($"(from {h.Source})");
         w.WriteLine();
 
-        w.WriteLine("BREAKDOWN BY OWNER (children sum to their parent; the total is the kernel's)");
+        w.WriteLine("BREAKDOWN BY OWNER (children sum to their parent; RECONCILIATION ties the total to the kernel's counters)");
         var table = new TextTable("kind / owner", "regions", "virtual", "reserved", "committed", "rss", "pss", "private", "shared", "swap", "anon");
         foreach (var kind in r.Kinds)
         {
