@@ -16,6 +16,9 @@ public static class Program
             ReportCommand.Create(console),
             MapsCommand.Create(console),
             CaptureCommand.Create(console),
+            GoCommand.Create(console),
+            ExplainCommand.Create(console),
+            ElfCommand.Create(console),
         };
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)

@@ -1,6 +1,8 @@
 using Memlens.Core.Accounting;
 using Memlens.Core.Classification;
 using Memlens.Core.Findings;
+using Memlens.Core.Go;
+using Memlens.Formats.Metrics;
 using Memlens.Core.Model;
 using Memlens.Core.Reconciliation;
 using Memlens.Reporting.Model;
@@ -10,10 +12,12 @@ namespace Memlens.Reporting;
 /// <summary>Classifies a snapshot, sums it, checks it, explains it, and freezes the result into a <see cref="Report"/>.</summary>
 public static class ReportBuilder
 {
-    public static Report Build(ProcessSnapshot s)
+    /// <param name="metrics">runtime metrics pages given on the command line, beside any saved in a snapshot.</param>
+    public static Report Build(ProcessSnapshot s, IReadOnlyList<(string Source, string Text)>? metrics = null)
     {
         if (s.Regions.Any(r => r.Attribution is null)) Classifier.Classify(s);
         var breakdown = Breakdown.Of(s.Regions);
+        var go = GoSection(s, breakdown, [.. s.MetricsPages, .. metrics ?? []]);
         var checks = Reconciler.Check(s);
         var findings = FindingsWriter.Write(s, breakdown);
         return new Report(
@@ -26,7 +30,26 @@ public static class ReportBuilder
             s.Regions.Select(ToRow).ToList(),
             checks.Select(c => new CheckRow(c.Name, c.Expected, c.Actual, c.Holds, c.Explanation)).ToList(),
             findings.Select(f => new FindingRow(f.Title, f.Bytes, f.Text)).ToList(),
-            s.Warnings.ToList());
+            s.Warnings.ToList(),
+            go);
+    }
+
+    private static GoReport? GoSection(ProcessSnapshot s, Breakdown breakdown, IReadOnlyList<(string Source, string Text)> pages)
+    {
+        var facts = GoFactsReader.Read(s);
+        if (facts is null)
+        {
+            if (pages.Count > 0) s.Warnings.Add("runtime metrics were given, but the executable is not a Go binary; they were not used");
+            return null;
+        }
+        var stats = pages.Select(p => RuntimeMetricsReader.Parse(p.Text, p.Source)).ToList();
+        var g = GoRuntimeView.Build(s, breakdown, facts, stats);
+        return new GoReport(g.GoVersion, g.Cgo, g.MetricsSources, g.MemStats,
+            g.SysTree.Select(t => new GoTreeRow(t.Depth, t.Name, t.Bytes, t.Meaning)).ToList(),
+            g.Identities.Select(c => new CheckRow(c.Name, c.Expected, c.Actual, c.Holds, c.Explanation)).ToList(),
+            g.KernelView.Select(k => new GoComparisonRow(k.Name, k.Bytes, k.Source, k.Meaning)).ToList(),
+            g.Findings.Select(f => new FindingRow(f.Title, f.Bytes, f.Text)).ToList(),
+            g.Notes);
     }
 
     private static Headline HeadlineOf(ProcessSnapshot s, Figures total)

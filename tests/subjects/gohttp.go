@@ -1,4 +1,5 @@
 // Test subject: a tiny Go HTTP server, like the seeds' program. Built with and without cgo.
+// Modes: (none) idle; "alloc" keeps 64 MiB allocated; "churn" allocates and frees ~200 MiB before serving.
 // It listens on 127.0.0.1 on a port the OS chooses and prints "ready <addr>".
 package main
 
@@ -9,6 +10,7 @@ import (
 	"net/http"
 	_ "net/http/pprof"
 	"os"
+	"runtime"
 )
 
 var sink [][]byte
@@ -18,10 +20,25 @@ func main() {
 	http.HandleFunc("/bar", func(w http.ResponseWriter, r *http.Request) {
 		fmt.Fprintf(w, "Hello, %q", r.URL.Path)
 	})
-	if len(os.Args) > 1 && os.Args[1] == "alloc" {
+	mode := ""
+	if len(os.Args) > 1 {
+		mode = os.Args[1]
+	}
+	switch mode {
+	case "alloc": // keep 64 MiB allocated (untouched: fresh pages are not resident)
 		for i := 0; i < 64; i++ {
 			sink = append(sink, make([]byte, 1<<20))
 		}
+	case "churn": // allocate and touch ~200 MiB, then free it and collect
+		for i := 0; i < 200; i++ {
+			b := make([]byte, 1<<20)
+			for j := 0; j < len(b); j += 4096 {
+				b[j] = 1
+			}
+			sink = append(sink, b)
+		}
+		sink = nil
+		runtime.GC()
 	}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {

@@ -8,6 +8,15 @@ internal static class CommonOptions
 
     public static readonly Option<bool> Json = new("--json") { Description = "machine-readable output (docs/json.md)" };
 
+    public static Option<string[]> Metrics() => new("--metrics")
+    {
+        Description = "a Go runtime metrics page: URL or file of /debug/pprof/heap?debug=1, expvar /debug/vars, or Prometheus text (repeatable)",
+        AllowMultipleArgumentsPerToken = false,
+    };
+
+    public static IReadOnlyList<(string, string)> LoadMetrics(string[]? specs) =>
+        (specs ?? []).Select(s => Memlens.Core.Sources.MetricsSource.Load(s)).Select(p => (p.Source, p.Text)).ToList();
+
     /// <summary>Hidden: read another /proc (tests, chroots).</summary>
     public static readonly Option<string> ProcRoot = new("--proc-root") { Description = "the procfs mount to read", DefaultValueFactory = _ => "/proc", Hidden = true };
 }

@@ -10,27 +10,28 @@ namespace Memlens.Cli.Commands;
 internal static class ReportCommand
 {
     private static readonly Argument<string> Target = CommonOptions.Target();
+    private static readonly Option<string[]> Metrics = CommonOptions.Metrics();
     private static readonly Option<bool> AllOwners = new("--all-owners") { Description = "list every owner of each kind (default: the 8 largest, then a sum of the rest)" };
 
     public static Command Create(CliConsole console)
     {
         var command = new Command("report", "explain where the target's memory goes: breakdown by owner, findings, reconciliation")
         {
-            Target, CommonOptions.Json, AllOwners, CommonOptions.ProcRoot,
+            Target, CommonOptions.Json, AllOwners, Metrics, CommonOptions.ProcRoot,
         };
         command.SetAction(parse => Program.Guard(console, () => Run(console, parse.GetValue(Target)!, parse.GetValue(CommonOptions.Json),
-            parse.GetValue(AllOwners), parse.GetValue(CommonOptions.ProcRoot)!)));
+            parse.GetValue(AllOwners), parse.GetValue(CommonOptions.ProcRoot)!, parse.GetValue(Metrics))));
         return command;
     }
 
-    public static int Run(CliConsole console, string target, bool json, bool allOwners, string procRoot)
+    public static int Run(CliConsole console, string target, bool json, bool allOwners, string procRoot, string[]? metrics = null)
     {
         var timings = new Timings(console.Error);
         var snapshot = TargetResolver.Load(target, procRoot);
         timings.Mark("read and parse");
         Memlens.Core.Classification.Classifier.Classify(snapshot);
         timings.Mark("classify");
-        var report = ReportBuilder.Build(snapshot);
+        var report = ReportBuilder.Build(snapshot, CommonOptions.LoadMetrics(metrics));
         timings.Mark("sum, check, explain");
         if (json) Output.WriteJson(console, s => JsonReportWriter.Write(report, s), () => JsonReportWriter.Write(report));
         else TerminalReportWriter.Write(report, console.Out, allOwners ? int.MaxValue : 8);

@@ -15,7 +15,11 @@ public sealed record ImageLayout(
     SegmentLayout? Relro,
     string? Interpreter,
     bool IsGo,
-    string? GoEvidence)
+    string? GoEvidence,
+    string? GoVersion = null,
+    IReadOnlyDictionary<string, string>? GoSettings = null,
+    IReadOnlyList<string>? GoEndpoints = null,
+    string? GoProblem = null)
 {
     /// <summary>The load bias: how far the image was moved from its link-time addresses, from the region mapping file offset 0.</summary>
     public ulong? Bias(ulong mappedStartOfOffsetZero, ulong pageSize)

@@ -33,6 +33,39 @@ public sealed class ProcessSnapshot
     public List<string> Warnings { get; } = [];
     /// <summary>The source files as read (name relative to /proc/PID → bytes), kept so capture writes exactly what was analysed.</summary>
     public IReadOnlyDictionary<string, byte[]> RawFiles { get; init; } = new Dictionary<string, byte[]>();
+    /// <summary>Runtime metrics pages saved with a snapshot (metrics.N.txt), as (where it came from, text).</summary>
+    public IReadOnlyList<(string Source, string Text)> MetricsPages { get; init; } = [];
+
+    /// <summary>A copy with other runtime metrics pages; everything else shared.</summary>
+    public ProcessSnapshot With(IReadOnlyList<(string Source, string Text)> metricsPages)
+    {
+        var copy = new ProcessSnapshot
+        {
+            Pid = Pid,
+            Comm = Comm,
+            Exe = Exe,
+            Cmdline = Cmdline,
+            Regions = Regions,
+            HasSmaps = HasSmaps,
+            Status = Status,
+            Statm = Statm,
+            Stat = Stat,
+            Rollup = Rollup,
+            Threads = Threads,
+            Cgroups = Cgroups,
+            PageSize = PageSize,
+            KernelRelease = KernelRelease,
+            Source = Source,
+            IsLive = IsLive,
+            CapturedAt = CapturedAt,
+            Images = Images,
+            Memory = Memory,
+            RawFiles = RawFiles,
+            MetricsPages = metricsPages,
+        };
+        copy.Warnings.AddRange(Warnings);
+        return copy;
+    }
 
     public string DisplayName => Comm ?? (Exe is null ? $"pid {Pid}" : System.IO.Path.GetFileName(Exe));
 }

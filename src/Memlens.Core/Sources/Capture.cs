@@ -18,7 +18,7 @@ public static class Capture
 
     public sealed record Result(string Path, int Files, long Bytes, ProcessSnapshot Snapshot);
 
-    public static Result Write(int pid, string output, string procRoot = "/proc")
+    public static Result Write(int pid, string output, string procRoot = "/proc", IReadOnlyList<string>? metrics = null)
     {
         bool archive = output.EndsWith(".tar.gz", StringComparison.Ordinal) || output.EndsWith(".tgz", StringComparison.Ordinal);
         if (File.Exists(output) || Directory.Exists(output))
@@ -41,6 +41,14 @@ public static class Capture
         var manifest = new SnapshotManifest(SnapshotManifest.FormatVersion, Version(), snapshot.CapturedAt ?? DateTimeOffset.UtcNow, pid,
             images!.Recorded, memory!.Recorded);
         files["manifest.json"] = JsonSerializer.SerializeToUtf8Bytes(manifest, ManifestJsonContext.Default.SnapshotManifest);
+        int n = 0;
+        foreach (var spec in metrics ?? [])
+        {
+            var page = MetricsSource.Load(spec);
+            n++;
+            files[$"metrics.{n}.txt"] = Utf8(page.Text);
+            files[$"metrics.{n}.url"] = Utf8(spec + "\n");
+        }
         files.Remove("environ");   // never, even if a future reader adds it
 
         string full = System.IO.Path.GetFullPath(output);

@@ -30,7 +30,7 @@ internal sealed class FileImageInspector(string procPidDir) : IImageInspector
         {
             using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 4096, FileOptions.RandomAccess);
             if (!ElfFile.HasMagic(stream)) return (null, "not an ELF file");
-            return (ImageLayouts.From(ElfFile.Read(stream, region.Map.FilePath)), null);
+            return (ImageLayouts.From(ElfFile.Read(stream, region.Map.FilePath), stream), null);
         }
         catch (ElfFormatException e) { return (null, e.Message); }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or NotSupportedException or ArgumentException)
@@ -43,14 +43,27 @@ internal sealed class FileImageInspector(string procPidDir) : IImageInspector
 /// <summary>Turns an <see cref="ElfFile"/> into the layout facts the classifier uses.</summary>
 public static class ImageLayouts
 {
-    public static ImageLayout From(ElfFile elf)
+    /// <summary>The layout; for a Go binary also its build info and linked metrics endpoints (read from <paramref name="stream"/>).</summary>
+    public static ImageLayout From(ElfFile elf, Stream? stream = null)
     {
         static SegmentLayout Seg(ElfProgramHeader p) => new(p.Offset, p.VirtualAddress, p.FileSize, p.MemorySize, p.Permissions);
         var relro = elf.ProgramHeaders.FirstOrDefault(p => p.Type == ElfProgramHeader.PT_GNU_RELRO);
         string? goEvidence = elf.Section(".go.buildinfo") is not null ? "section .go.buildinfo"
             : elf.Section(".note.go.buildid") is not null ? "section .note.go.buildid"
             : elf.Section(".gopclntab") is not null ? "section .gopclntab" : null;
+        GoBuildInfo? build = null;
+        string? problem = null;
+        IReadOnlyList<string>? endpoints = null;
+        if (goEvidence is not null && stream is not null)
+        {
+            try
+            {
+                build = GoBuildInfo.Read(stream, elf, out problem);
+                endpoints = GoLinkedPackages.Find(stream, elf);
+            }
+            catch (ElfFormatException e) { problem = e.Message; }
+        }
         return new ImageLayout(elf.Name, elf.Type, elf.Loads.Select(Seg).ToList(), relro is null ? null : Seg(relro),
-            elf.Interpreter, goEvidence is not null, goEvidence);
+            elf.Interpreter, goEvidence is not null, goEvidence, build?.GoVersion, build?.Settings, endpoints, problem);
     }
 }

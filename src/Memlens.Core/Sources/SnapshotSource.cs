@@ -48,7 +48,11 @@ public static class SnapshotSource
         IImageInspector images = manifest is null ? new RecordedImageInspector([]) : new RecordedImageInspector(manifest.Images);
         IMemoryProbe memory = manifest is null ? NoMemoryProbe.Instance : new RecordedMemoryProbe(manifest.Probes);
         if (manifest is null) proc.Warnings.Add("no manifest.json: ELF layouts and allocator headers were not recorded, so images are split by permissions and headers are not checked");
-        return SnapshotLoader.Load(proc, pid, $"snapshot {label}", live: false, exe, pageSize, kernel, manifest?.CapturedAt, _ => images, memory);
+        var loaded = SnapshotLoader.Load(proc, pid, $"snapshot {label}", live: false, exe, pageSize, kernel, manifest?.CapturedAt, _ => images, memory);
+        var pages = MetricsSource.FromSnapshot(dir);
+        if (pages.Count == 0) return loaded;
+        var withMetrics = loaded.With(pages.Select(p => (p.Source, p.Text)).ToList());
+        return withMetrics;
     }
 
     private static SnapshotManifest? ReadManifest(string dir, string label, out string? problem)

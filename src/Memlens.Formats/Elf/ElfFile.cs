@@ -43,8 +43,8 @@ public sealed class ElfFile
     {
         limits ??= ElfLimits.Default;
         long length = stream.Length;
+        if (!HasMagic(stream)) throw new ElfFormatException(name, 0, "not an ELF file (no \\x7fELF magic)");
         var ident = ReadAt(stream, name, 0, 64, length);
-        if (!ident.AsSpan(0, 4).SequenceEqual("\u007fELF"u8)) throw new ElfFormatException(name, 0, "not an ELF file (no \\x7fELF magic)");
         if (ident[4] != 2) throw new ElfFormatException(name, 4, $"ELF class {ident[4]} is not supported (only 64-bit)");
         if (ident[5] != 1) throw new ElfFormatException(name, 5, "big-endian ELF is not supported");
         var h = ident.AsSpan();
@@ -93,6 +93,14 @@ public sealed class ElfFile
     {
         using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 4096, FileOptions.RandomAccess);
         return Read(stream, path, limits);
+    }
+
+    /// <summary>A section's bytes from the file, refusing sections larger than <paramref name="maxBytes"/> or past the end.</summary>
+    public static byte[] ReadSection(Stream stream, string name, ElfSection section, int maxBytes)
+    {
+        if (section.Type == ElfSection.SHT_NOBITS) return [];
+        if (section.Size > (ulong)maxBytes) throw new ElfFormatException(name, (long)section.Offset, $"section {section.Name} of {section.Size} bytes exceeds the limit of {maxBytes}");
+        return ReadAt(stream, name, (long)section.Offset, (int)section.Size, stream.Length);
     }
 
     private static List<ElfSection> ReadSections(Stream stream, string name, ElfLimits limits, long length, ulong shoff, ushort shentsize, int shnum, int shstrndx)

@@ -11,6 +11,7 @@ namespace Memlens.Reporting.Json;
     DefaultIgnoreCondition = JsonIgnoreCondition.Never)]
 [JsonSerializable(typeof(Report))]
 [JsonSerializable(typeof(IReadOnlyList<RegionRow>))]
+[JsonSerializable(typeof(GoReport))]
 public sealed partial class ReportJsonContext : JsonSerializerContext;
 
 /// <summary>The same contract, indented: for expected-output files that people review.</summary>

@@ -14,7 +14,8 @@ public sealed record Report(
     IReadOnlyList<RegionRow> Regions,
     IReadOnlyList<CheckRow> Checks,
     IReadOnlyList<FindingRow> Findings,
-    IReadOnlyList<string> Warnings)
+    IReadOnlyList<string> Warnings,
+    GoReport? Go = null)
 {
     public const string SchemaVersion = "memlens.report/1";
 }
@@ -42,3 +43,12 @@ public sealed record RegionRow(string Start, string End, string Perms, ulong Off
 public sealed record CheckRow(string Name, ulong Expected, ulong Actual, bool Holds, string Explanation);
 
 public sealed record FindingRow(string Title, ulong Bytes, string Text);
+
+/// <summary>The Go runtime section: present when the executable is a Go binary (docs/json.md, "go").</summary>
+public sealed record GoReport(string? Version, string? Cgo, IReadOnlyList<string> MetricsSources, IReadOnlyDictionary<string, ulong> MemStats,
+    IReadOnlyList<GoTreeRow> SysTree, IReadOnlyList<CheckRow> Identities, IReadOnlyList<GoComparisonRow> KernelView,
+    IReadOnlyList<FindingRow> Findings, IReadOnlyList<string> Notes);
+
+public sealed record GoTreeRow(int Depth, string Name, ulong? Bytes, string Meaning);
+
+public sealed record GoComparisonRow(string Name, ulong? Bytes, string Source, string Meaning);

@@ -54,6 +54,8 @@ public static class TerminalReportWriter
             w.WriteLine();
         }
 
+        if (r.Go is not null) TerminalGoWriter.Write(r.Go, w);
+
         if (r.Checks.Count > 0)
         {
             w.WriteLine("RECONCILIATION (every identity the files allow)");

@@ -1,0 +1,34 @@
+using System.CommandLine;
+using Memlens.Core;
+using Memlens.Core.Go;
+
+namespace Memlens.Cli.Commands;
+
+/// <summary>`memlens explain NAME`: what a Go memory metric counts, its identity, and what it leaves out.</summary>
+internal static class ExplainCommand
+{
+    private static readonly Argument<string> Name = new("metric") { Description = "a MemStats field (HeapIdle), a Prometheus metric (go_memstats_heap_idle_bytes) or a runtime/metrics name (/memory/classes/heap/free:bytes)" };
+
+    public static Command Create(CliConsole console)
+    {
+        var command = new Command("explain", "what a Go memory metric counts, which identity it sits in, and what it does not include") { Name };
+        command.SetAction(parse => Program.Guard(console, () => Run(console, parse.GetValue(Name)!)));
+        return command;
+    }
+
+    public static int Run(CliConsole console, string name)
+    {
+        var e = GoMetricsGlossary.Find(name)
+            ?? throw new MemlensException(ExitCode.Usage, $"'{name}' is not a Go memory metric memlens knows (try a runtime.MemStats field such as HeapIdle)");
+        var w = console.Out;
+        bool isPart = e.RuntimeMetric is not null && e.RuntimeMetric.Contains(" + ", StringComparison.Ordinal) && e.RuntimeMetric.Split(" + ").Contains(name.Trim());
+        if (isPart) w.WriteLine($"{name.Trim()} is one part of runtime.MemStats.{e.Field} = {e.RuntimeMetric}");
+        w.WriteLine($"runtime.MemStats.{e.Field}");
+        if (e.Prometheus is not null) w.WriteLine($"  Prometheus (client_golang): {e.Prometheus}");
+        if (e.RuntimeMetric is not null) w.WriteLine($"  runtime/metrics:            {e.RuntimeMetric}");
+        w.WriteLine($"  counts:   {e.Counts}");
+        w.WriteLine($"  identity: {e.Identity}");
+        w.WriteLine($"  excludes: {e.Excludes}");
+        return 0;
+    }
+}

@@ -1,0 +1,40 @@
+using System.CommandLine;
+using Memlens.Core;
+using Memlens.Core.Sources;
+using Memlens.Reporting;
+using Memlens.Reporting.Json;
+using Memlens.Reporting.Terminal;
+
+namespace Memlens.Cli.Commands;
+
+/// <summary>`memlens go TARGET [--metrics …]`: the Go runtime section alone.</summary>
+internal static class GoCommand
+{
+    private static readonly Argument<string> Target = CommonOptions.Target();
+    private static readonly Option<string[]> Metrics = CommonOptions.Metrics();
+
+    public static Command Create(CliConsole console)
+    {
+        var command = new Command("go", "the Go runtime's own numbers (MemStats) checked and set beside the kernel's")
+        {
+            Target, Metrics, CommonOptions.Json, CommonOptions.ProcRoot,
+        };
+        command.SetAction(parse => Program.Guard(console, () => Run(console, parse.GetValue(Target)!, parse.GetValue(Metrics), parse.GetValue(CommonOptions.Json), parse.GetValue(CommonOptions.ProcRoot)!)));
+        return command;
+    }
+
+    public static int Run(CliConsole console, string target, string[]? metrics, bool json, string procRoot)
+    {
+        var report = ReportBuilder.Build(TargetResolver.Load(target, procRoot), CommonOptions.LoadMetrics(metrics));
+        if (report.Go is null)
+            throw new MemlensException(ExitCode.BadInput, $"{report.Process.Exe ?? target} is not a Go binary (no .go.buildinfo, .note.go.buildid or .gopclntab section)");
+        if (json) Output.WriteJson(console, s => System.Text.Json.JsonSerializer.Serialize(s, report.Go, ReportJsonContext.Default.GoReport), () => System.Text.Json.JsonSerializer.Serialize(report.Go, ReportJsonContext.Default.GoReport));
+        else
+        {
+            console.Out.WriteLine($"memlens go: {report.Process.Comm} (pid {report.Process.Pid}), {report.Process.Source}");
+            console.Out.WriteLine();
+            TerminalGoWriter.Write(report.Go, console.Out);
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,63 @@
+using System.Net.Http;
+
+namespace Memlens.Core.Sources;
+
+/// <summary>
+/// Fetches a runtime metrics page: an http(s) URL (GET, 10 s, 64 MiB at most) or a file. Only fetches what the user
+/// names: memlens never scans ports.
+/// </summary>
+public static class MetricsSource
+{
+    public const int MaxBytes = 64 << 20;
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);
+
+    public sealed record Page(string Source, string Text);
+
+    public static Page Load(string spec)
+    {
+        if (spec.StartsWith("http://", StringComparison.OrdinalIgnoreCase) || spec.StartsWith("https://", StringComparison.OrdinalIgnoreCase))
+            return new Page(spec, Fetch(spec));
+        try
+        {
+            var info = new FileInfo(spec);
+            if (!info.Exists) throw new MemlensException(ExitCode.BadInput, $"--metrics {spec}: no such file (give a file or an http:// URL)");
+            if (info.Length > MaxBytes) throw new MemlensException(ExitCode.BadInput, $"--metrics {spec}: larger than {MaxBytes >> 20} MiB");
+            return new Page(spec, File.ReadAllText(spec));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new MemlensException(ExitCode.BadInput, $"--metrics {spec}: could not be read ({e.Message.TrimEnd('.')})");
+        }
+    }
+
+    private static string Fetch(string url)
+    {
+        try
+        {
+            using var client = new HttpClient { Timeout = Timeout, MaxResponseContentBufferSize = MaxBytes };
+            using var response = client.GetAsync(url).GetAwaiter().GetResult();
+            if (!response.IsSuccessStatusCode)
+                throw new MemlensException(ExitCode.BadInput, $"--metrics {url}: HTTP {(int)response.StatusCode} {response.ReasonPhrase}");
+            return response.Content.ReadAsStringAsync().GetAwaiter().GetResult();
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException or InvalidOperationException or UriFormatException)
+        {
+            throw new MemlensException(ExitCode.BadInput, $"--metrics {url}: could not fetch ({e.Message.TrimEnd('.')})");
+        }
+    }
+
+    /// <summary>metrics.N.txt (+ metrics.N.url, the address it came from) in a snapshot directory, in N order.</summary>
+    public static IReadOnlyList<Page> FromSnapshot(string dir)
+    {
+        var pages = new List<(int N, Page Page)>();
+        foreach (var path in Directory.EnumerateFiles(dir, "metrics.*.txt"))
+        {
+            var name = Path.GetFileName(path);
+            if (!int.TryParse(name["metrics.".Length..^".txt".Length], out int n)) continue;
+            string url = Path.ChangeExtension(path, ".url");
+            string label = File.Exists(url) ? File.ReadAllText(url).Trim() : name;
+            pages.Add((n, new Page($"{label} (saved in the snapshot as {name})", File.ReadAllText(path))));
+        }
+        return pages.OrderBy(p => p.N).Select(p => p.Page).ToList();
+    }
+}

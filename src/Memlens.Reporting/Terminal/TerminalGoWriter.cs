@@ -1,0 +1,50 @@
+using Memlens.Reporting.Model;
+using static Memlens.Reporting.Terminal.Text;
+
+namespace Memlens.Reporting.Terminal;
+
+/// <summary>The Go runtime section: the Sys tree, its identities, the runtime beside the kernel, findings.</summary>
+public static class TerminalGoWriter
+{
+    public static void Write(GoReport g, TextWriter w)
+    {
+        w.WriteLine($"GO RUNTIME ({g.Version ?? "version unknown"}; cgo {g.Cgo ?? "unknown"})");
+        foreach (var source in g.MetricsSources) w.WriteLine($"  metrics: {source}");
+        if (g.SysTree.Count > 0)
+        {
+            w.WriteLine();
+            var tree = new TextTable("runtime.MemStats", "bytes", "", "meaning") { LeftAligned = new HashSet<int> { 0, 3 } };
+            foreach (var row in g.SysTree)
+                tree.Add(new string(' ', 2 * row.Depth) + row.Name, row.Bytes is null ? "?" : row.Bytes.Value.ToString("N0", System.Globalization.CultureInfo.InvariantCulture), Size(row.Bytes), row.Meaning);
+            tree.WriteTo(w, "  ");
+        }
+        if (g.Identities.Count > 0)
+        {
+            w.WriteLine();
+            w.WriteLine("  identities:");
+            foreach (var c in g.Identities)
+            {
+                w.WriteLine($"  [{(c.Holds ? "ok" : "!!")}] {c.Name}: expected {c.Expected:N0}, actual {c.Actual:N0}");
+                foreach (var line in Wrap(c.Explanation, TerminalReportWriter.Width - 8)) w.WriteLine("       " + line);
+            }
+        }
+        w.WriteLine();
+        w.WriteLine("  the runtime's numbers beside the kernel's:");
+        var view = new TextTable("figure", "bytes", "", "from", "meaning") { LeftAligned = new HashSet<int> { 0, 3, 4 } };
+        foreach (var row in g.KernelView)
+            view.Add(row.Name, row.Bytes is null ? "?" : row.Bytes.Value.ToString("N0", System.Globalization.CultureInfo.InvariantCulture), Size(row.Bytes), row.Source, row.Meaning);
+        view.WriteTo(w, "  ");
+        if (g.Findings.Count > 0)
+        {
+            w.WriteLine();
+            int n = 1;
+            foreach (var f in g.Findings)
+            {
+                w.WriteLine($"  {n++}. {f.Title} ({Size(f.Bytes)})");
+                foreach (var line in Wrap(f.Text, TerminalReportWriter.Width - 6)) w.WriteLine("     " + line);
+            }
+        }
+        foreach (var note in g.Notes) w.WriteLine($"  note: {note}");
+        w.WriteLine();
+    }
+}
