@@ -19,6 +19,7 @@ public static class Program
             GoCommand.Create(console),
             ExplainCommand.Create(console),
             ElfCommand.Create(console),
+            StraceCommand.Create(console),
         };
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)

@@ -10,11 +10,16 @@ public sealed class ClassificationContext
         Snapshot = snapshot;
         Regions = snapshot.Regions;
         MapsLibrary = name => Regions.Any(r => r.Map.FileBacked && LibraryName(r.Map.FilePath).StartsWith(name, StringComparison.Ordinal));
-        HasGlibc = MapsLibrary("libc.so") || MapsLibrary("libc-2.");
         HasCoreclr = MapsLibrary("libcoreclr.so");
         HasJvm = MapsLibrary("libjvm.so");
-        var exeRegion = snapshot.Exe is null ? null : Regions.FirstOrDefault(r => r.Map.FilePath == snapshot.Exe);
+        // The executable is mapped in a live process; in an strace replay the kernel mapped it at execve, outside the
+        // log, so it is looked up by path.
+        var exeRegion = snapshot.Exe is null ? null
+            : Regions.FirstOrDefault(r => r.Map.FilePath == snapshot.Exe)
+              ?? new Region(-1, new Formats.Procfs.MapsEntry(0, 0, "r--p", 0, "00:00", 1, snapshot.Exe), null);
         ExeLayout = exeRegion is null ? null : snapshot.Images.Inspect(exeRegion, out _);
+        // glibc: its libc is mapped, or (in an strace log without -y paths) the executable asks for glibc's loader.
+        HasGlibc = MapsLibrary("libc.so") || MapsLibrary("libc-2.") || ExeLayout?.Interpreter?.Contains("/ld-linux", StringComparison.Ordinal) == true;
     }
 
     public ProcessSnapshot Snapshot { get; }

@@ -12,6 +12,9 @@ public sealed class GoRemainderRule : IClassificationRule
     public void Apply(ClassificationContext context)
     {
         if (!context.IsGo || context.HasGlibc || context.MapsLibrary("libc.musl") || context.MapsLibrary("ld-musl")) return;
+        // The binary's own word: a dynamic loader, or a cgo build, means C code can map memory here too.
+        var exe = context.ExeLayout!;
+        if (exe.Interpreter is not null || (exe.GoSettings?.TryGetValue("CGO_ENABLED", out var cgo) == true && cgo == "1")) return;
         if (context.Regions.Any(r => r.Map.FileBacked && r.Map.FilePath != context.Snapshot.Exe && r.Map.Executable)) return;   // some other code is loaded
         foreach (var r in context.Regions)
         {

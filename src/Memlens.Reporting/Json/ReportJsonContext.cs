@@ -12,6 +12,7 @@ namespace Memlens.Reporting.Json;
 [JsonSerializable(typeof(Report))]
 [JsonSerializable(typeof(IReadOnlyList<RegionRow>))]
 [JsonSerializable(typeof(GoReport))]
+[JsonSerializable(typeof(StraceReport))]
 public sealed partial class ReportJsonContext : JsonSerializerContext;
 
 /// <summary>The same contract, indented: for expected-output files that people review.</summary>

@@ -1,0 +1,132 @@
+using System.Globalization;
+using Memlens.Core.Classification;
+using Memlens.Core.Model;
+using Memlens.Core.Sources;
+using Memlens.Formats.Procfs;
+using Memlens.Formats.Strace;
+
+namespace Memlens.Core.Strace;
+
+/// <summary>Reads an strace log from disk in chunks and replays it, up to an optional moment (line or time).</summary>
+public sealed class StraceAnalysis
+{
+    public const int ChunkBytes = 1 << 20;
+
+    public required string Log { get; init; }
+    public required StraceReplayer Replayer { get; init; }
+    public long Lines { get; init; }
+    public long Garbage { get; init; }
+    public IReadOnlyList<StraceEvent> Problems { get; init; } = [];
+    public string? StoppedAt { get; init; }
+
+    public static StraceAnalysis Run(string path, string? at = null, Action<StraceReplayer.TimelinePoint>? timeline = null)
+    {
+        long atLine = long.MaxValue;
+        double? atSeconds = null;
+        if (at is not null)
+        {
+            if (long.TryParse(at, NumberStyles.None, CultureInfo.InvariantCulture, out long l)) atLine = l;
+            else atSeconds = ParseTime(at) ?? throw new MemlensException(ExitCode.Usage, $"--at {at}: give a line number or a time as the log prints it (12:34:56.789, 1700000000.5)");
+        }
+        var replayer = new StraceReplayer(timeline);
+        var problems = new List<StraceEvent>();
+        bool stopped = false;
+        string? stoppedAt = null;
+        var parser = new StraceParser(
+            c =>
+            {
+                if (stopped) return;
+                if (atSeconds is double t && c.Seconds is double s && s > t) { stopped = true; stoppedAt = $"time {at} (line {c.Line})"; return; }
+                replayer.Call(c);
+            },
+            e =>
+            {
+                if (stopped) return;
+                replayer.Event(e);
+                if (e.Kind is "garbage" or "orphan" or "unfinished" or "cut" && problems.Count < 50) problems.Add(e);
+            });
+        bool lastLineCut;
+        try
+        {
+            using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 1, FileOptions.SequentialScan);
+            lastLineCut = ReadLines(file, line =>
+            {
+                if (parser.Lines + 1 > atLine) { stopped = true; stoppedAt ??= $"line {atLine}"; return false; }
+                parser.Line(line);
+                return !stopped;
+            });
+        }
+        catch (FileNotFoundException) { throw new MemlensException(ExitCode.BadInput, $"{path}: no such strace log"); }
+        catch (UnauthorizedAccessException) { throw new MemlensException(ExitCode.PermissionDenied, $"{path}: permission denied"); }
+        catch (IOException e) { throw new MemlensException(ExitCode.BadInput, $"{path}: could not be read ({e.Message.TrimEnd('.')})"); }
+        parser.End(lastLineCut && !stopped);
+        if (replayer.Processes.Count == 0 && parser.Lines > 0 && parser.Garbage == parser.Lines)
+            throw new MemlensException(ExitCode.BadInput, $"{path}: no line of it is strace output");
+        return new StraceAnalysis { Log = path, Replayer = replayer, Lines = parser.Lines, Garbage = parser.Garbage, Problems = problems, StoppedAt = stoppedAt };
+    }
+
+    /// <summary>Splits a stream into lines without allocating per line; returns true when the last line had no newline.</summary>
+    private static bool ReadLines(Stream stream, Func<ReadOnlySpan<byte>, bool> onLine)
+    {
+        byte[] buffer = new byte[ChunkBytes];
+        int kept = 0;
+        while (true)
+        {
+            int n = stream.Read(buffer, kept, buffer.Length - kept);
+            if (n == 0)
+            {
+                if (kept > 0) onLine(buffer.AsSpan(0, kept));
+                return kept > 0;
+            }
+            var span = buffer.AsSpan(0, kept + n);
+            int start = 0;
+            while (true)
+            {
+                int nl = span[start..].IndexOf((byte)'\n');
+                if (nl < 0) break;
+                if (!onLine(span.Slice(start, nl))) return false;
+                start += nl + 1;
+            }
+            kept = span.Length - start;
+            if (kept == buffer.Length) Array.Resize(ref buffer, buffer.Length * 2);   // a line longer than the buffer
+            span[start..].CopyTo(buffer);
+        }
+    }
+
+    private static double? ParseTime(string text)
+    {
+        var parts = text.Split(':');
+        if (parts.Length == 3 && int.TryParse(parts[0], out int h) && int.TryParse(parts[1], out int m) && double.TryParse(parts[2], NumberStyles.Float, CultureInfo.InvariantCulture, out double s))
+            return (h * 3600) + (m * 60) + s;
+        return double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double v) ? v : null;
+    }
+
+    /// <summary>The replayed end state as a snapshot, classified by the same rules as a live process.</summary>
+    public static (ProcessSnapshot Snapshot, Dictionary<int, Segment> SegmentsByRegion) ToSnapshot(ReplayedProcess p, string log)
+    {
+        var regions = new List<Region>();
+        var segments = new Dictionary<int, Segment>();
+        foreach (var s in p.Space.Segments)
+        {
+            bool file = s.Path.StartsWith('/') && s.Path != "/dev/zero (deleted)";
+            var map = new MapsEntry(s.Start, s.End, s.Perms, s.Offset, "00:00", file ? 1UL : 0, s.Path);
+            segments[regions.Count] = s;
+            regions.Add(new Region(regions.Count, map, null));
+        }
+        var threads = p.ThreadStacks.Select(kv => new ThreadInfo(kv.Key, null, new TaskSyscall(false, null, kv.Value, null), null)).ToList();
+        var snapshot = new ProcessSnapshot
+        {
+            Pid = p.Pid,
+            Exe = p.Exe,
+            Regions = regions,
+            HasSmaps = false,
+            Threads = threads,
+            Source = $"strace replay of {log}",
+            Images = new FileImageInspector("/nonexistent"),
+            Memory = NoMemoryProbe.Instance,
+            PageSize = StraceReplayer.Page,
+        };
+        Classifier.Classify(snapshot);
+        return (snapshot, segments);
+    }
+}
