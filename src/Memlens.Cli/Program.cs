@@ -20,6 +20,9 @@ public static class Program
             ExplainCommand.Create(console),
             ElfCommand.Create(console),
             StraceCommand.Create(console),
+            ThreadsCommand.Create(console),
+            DiffCommand.Create(console),
+            WatchCommand.Create(console),
         };
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)

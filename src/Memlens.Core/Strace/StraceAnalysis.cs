@@ -43,7 +43,7 @@ public sealed class StraceAnalysis
             {
                 if (stopped) return;
                 replayer.Event(e);
-                if (e.Kind is "garbage" or "orphan" or "unfinished" or "cut" && problems.Count < 50) problems.Add(e);
+                if (e.Kind is "garbage" or "orphan" or "unfinished" or "cut" or "failed-after-applied" && problems.Count < 50) problems.Add(e);
             });
         bool lastLineCut;
         try

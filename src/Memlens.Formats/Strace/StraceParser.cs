@@ -78,6 +78,14 @@ public sealed class StraceParser(Action<StraceCall> onCall, Action<StraceEvent>?
             if (resumed < 0) { Bad(raw); return; }
             string name = Encoding.ASCII.GetString(rest[5..resumed]);
             if (!MemoryCalls.Contains(name)) return;
+            if (_pending.TryGetValue(pid, out var applied) && applied.Name == name + " (applied)")
+            {
+                _pending.Remove(pid);
+                string tail = Encoding.UTF8.GetString(rest[(resumed + " resumed>".Length)..]);
+                if (tail.Contains(" = -1 ", StringComparison.Ordinal))
+                    onEvent?.Invoke(new StraceEvent(pid, _line, "failed-after-applied", $"{name} was replayed at its start but failed:{tail}"));
+                return;
+            }
             if (!_pending.Remove(pid, out var start) || start.Name != name)
             {
                 onEvent?.Invoke(new StraceEvent(pid, _line, "orphan", $"{name} resumed without its start (the log begins mid-call, or its start was cut)"));
@@ -98,8 +106,16 @@ public sealed class StraceParser(Action<StraceCall> onCall, Action<StraceEvent>?
         var body = rest[(paren + 1)..];
         if (body.EndsWith("<unfinished ...>"u8))
         {
-            if (_pending.Count < MaxPending)
-                _pending[pid] = (call, new StringBuilder(Encoding.UTF8.GetString(body[..^"<unfinished ...>".Length]).TrimEnd()), time, seconds);
+            string started = Encoding.UTF8.GetString(body[..^"<unfinished ...>".Length]).TrimEnd();
+            // An unmap takes effect while the call is in the kernel, and another thread's mmap that resumes first
+            // may already reuse the space it frees. Its arguments are complete at the start, so it is replayed there.
+            if (call is "munmap" or "shmdt")
+            {
+                Complete(pid, call, started + ") = 0", time, seconds);
+                _pending[pid] = (call + " (applied)", new StringBuilder(), time, seconds);
+                return;
+            }
+            if (_pending.Count < MaxPending) _pending[pid] = (call, new StringBuilder(started), time, seconds);
             return;
         }
         Complete(pid, call, Encoding.UTF8.GetString(body), time, seconds);

@@ -13,6 +13,8 @@ namespace Memlens.Reporting.Json;
 [JsonSerializable(typeof(IReadOnlyList<RegionRow>))]
 [JsonSerializable(typeof(GoReport))]
 [JsonSerializable(typeof(StraceReport))]
+[JsonSerializable(typeof(ThreadsReport))]
+[JsonSerializable(typeof(DiffReport))]
 public sealed partial class ReportJsonContext : JsonSerializerContext;
 
 /// <summary>The same contract, indented: for expected-output files that people review.</summary>

@@ -82,3 +82,33 @@ public class AddressSpaceTests
         Assert.Null(s.Find(0x2000));
     }
 }
+
+public class StraceOrderingTests
+{
+    [Fact]
+    public void A_munmap_still_in_the_kernel_frees_space_another_threads_mmap_reuses()
+    {
+        // The interleaving recorded from tests/subjects/threads.c: thread 3 trims its arena's tail while thread 4's
+        // mmap, resuming first, is handed exactly that space.
+        const string log = """
+            3 clone3({flags=CLONE_VM|CLONE_FS|CLONE_FILES|CLONE_SIGHAND|CLONE_THREAD, stack=0x7f9c54f99000, stack_size=0x7fff80} => {parent_tid=[4]}, 88) = 4
+            3 mmap(NULL, 134217728, PROT_NONE, MAP_PRIVATE|MAP_ANONYMOUS|MAP_NORESERVE, -1, 0) = 0x7f9c46c00000
+            3 munmap(0x7f9c46c00000, 20971520) = 0
+            3 munmap(0x7f9c4c000000, 46137344 <unfinished ...>
+            4 mmap(0x7f9c4c000000, 67108864, PROT_NONE, MAP_PRIVATE|MAP_ANONYMOUS|MAP_NORESERVE, -1, 0 <unfinished ...>
+            4 <... mmap resumed>) = 0x7f9c4c000000
+            3 <... munmap resumed>) = 0
+            4 mprotect(0x7f9c4c000000, 135168, PROT_READ|PROT_WRITE) = 0
+            """;
+        var replayer = new Memlens.Core.Strace.StraceReplayer();
+        var parser = new Memlens.Formats.Strace.StraceParser(replayer.Call, replayer.Event);
+        foreach (var line in log.Split('\n')) parser.Line(System.Text.Encoding.UTF8.GetBytes(line));
+        parser.End(false);
+        var space = replayer.Processes.Single().Space;
+        var arena = space.Find(0x7f9c4c000000)!;
+        Assert.Equal("rw-p", arena.Perms);
+        Assert.Equal(4, arena.Created.Tid);
+        Assert.Equal(0x7f9c4c000000UL + (64UL << 20), space.Segments.Last().End);
+        Assert.Equal((64UL << 20) * 2, space.Virtual);
+    }
+}

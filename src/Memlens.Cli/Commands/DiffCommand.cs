@@ -1,0 +1,29 @@
+using System.CommandLine;
+using Memlens.Core.Sources;
+using Memlens.Reporting;
+using Memlens.Reporting.Json;
+using Memlens.Reporting.Terminal;
+
+namespace Memlens.Cli.Commands;
+
+/// <summary>`memlens diff A B`: two snapshots (or a pid now vs a snapshot), owner by owner.</summary>
+internal static class DiffCommand
+{
+    private static readonly Argument<string> Before = new("before") { Description = "a snapshot, or a pid (read now)" };
+    private static readonly Argument<string> After = new("after") { Description = "a snapshot, or a pid (read now)" };
+    private static readonly Option<bool> Same = new("--all") { Description = "also list owners that did not change" };
+
+    public static Command Create(CliConsole console)
+    {
+        var command = new Command("diff", "what appeared, vanished, grew or shrank between two moments, per owner and per region") { Before, After, Same, CommonOptions.Json };
+        command.SetAction(parse => Program.Guard(console, () =>
+        {
+            var report = ChangeReportBuilder.Diff(TargetResolver.Load(parse.GetValue(Before)!), TargetResolver.Load(parse.GetValue(After)!), parse.GetValue(Same));
+            if (parse.GetValue(CommonOptions.Json))
+                Output.WriteJson(console, s => System.Text.Json.JsonSerializer.Serialize(s, report, ReportJsonContext.Default.DiffReport), () => System.Text.Json.JsonSerializer.Serialize(report, ReportJsonContext.Default.DiffReport));
+            else TerminalChangeWriter.WriteDiff(report, console.Out);
+            return 0;
+        }));
+        return command;
+    }
+}

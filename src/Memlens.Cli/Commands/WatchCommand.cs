@@ -1,0 +1,97 @@
+using System.CommandLine;
+using System.Globalization;
+using Memlens.Core;
+using Memlens.Core.Model;
+using Memlens.Core.Sources;
+using Memlens.Formats.Procfs;
+using Memlens.Reporting;
+using Memlens.Reporting.Json;
+using Memlens.Reporting.Terminal;
+using static Memlens.Reporting.Terminal.Text;
+
+namespace Memlens.Cli.Commands;
+
+/// <summary>
+/// `memlens watch PID`: samples the process and shows the owners that changed since the start and since the last
+/// sample. For a process with many mappings only smaps_rollup (totals) is read between full reads, to bound the cost.
+/// </summary>
+internal static class WatchCommand
+{
+    public const int HugeRegions = 20_000;
+    public const int FullReadEvery = 10;
+    private static readonly Argument<string> Target = new("pid") { Description = "the process to watch (pid or unique name)" };
+    private static readonly Option<string> Interval = new("--interval") { Description = "time between samples: 500ms, 2s, 1m (default 2s)", DefaultValueFactory = _ => "2s" };
+    private static readonly Option<int?> Count = new("--count") { Description = "stop after this many samples (default: until interrupted)" };
+
+    public static Command Create(CliConsole console)
+    {
+        var command = new Command("watch", "live: the owners that change, since the start and since the last sample") { Target, Interval, Count, CommonOptions.Json };
+        command.SetAction(parse => Program.Guard(console, () => Run(console, parse.GetValue(Target)!, parse.GetValue(Interval)!, parse.GetValue(Count), parse.GetValue(CommonOptions.Json))));
+        return command;
+    }
+
+    public static int Run(CliConsole console, string target, string intervalText, int? count, bool json)
+    {
+        var interval = ParseInterval(intervalText);
+        int pid = int.TryParse(target, NumberStyles.None, CultureInfo.InvariantCulture, out int p) ? p : TargetResolver.ResolveName(target);
+        bool tty = !Console.IsOutputRedirected && console.Out == Console.Out && !json;
+        ProcessSnapshot? first = null, last = null;
+        for (int sample = 1; count is null || sample <= count; sample++)
+        {
+            if (sample > 1) Thread.Sleep(interval);
+            bool huge = last is not null && last.Regions.Count > HugeRegions && sample % FullReadEvery != 0;
+            if (huge)
+            {
+                var totals = ProcFileReader.TryReadText($"/proc/{pid}/smaps_rollup") ?? throw new MemlensException(ExitCode.ProcessExited, $"process {pid} exited");
+                var rollup = SmapsFile.Parse(System.Text.Encoding.UTF8.GetBytes(totals)).Items.FirstOrDefault()?.Counters;
+                console.Out.WriteLine($"sample {sample} {DateTime.Now:HH:mm:ss}: RSS {Size(rollup?.Rss)}, PSS {Size(rollup?.Pss)}, swap {Size(rollup?.Swap)} (smaps_rollup only: {last!.Regions.Count:N0} mappings; full read every {FullReadEvery} samples)");
+                continue;
+            }
+            ProcessSnapshot now;
+            try { now = LiveProcess.Load(pid); }
+            catch (MemlensException e) when (first is not null && e.Code is ExitCode.NoSuchProcess or ExitCode.ProcessExited)
+            {
+                console.Out.WriteLine($"process {pid} exited after {sample - 1} sample(s)");
+                return 0;
+            }
+            first ??= now;
+            if (tty) console.Out.Write("\u001b[H\u001b[2J");   // update in place on a terminal
+            var sinceStart = ChangeReportBuilder.Diff(first, now);
+            var sinceLast = last is null ? null : ChangeReportBuilder.Diff(last, now);
+            if (json)
+            {
+                console.Out.WriteLine(System.Text.Json.JsonSerializer.Serialize(sinceLast ?? sinceStart, ReportJsonContext.Default.DiffReport));
+            }
+            else
+            {
+                console.Out.WriteLine($"sample {sample} {DateTime.Now:HH:mm:ss}, pid {pid} ({now.DisplayName}): VSZ {Size(sinceStart.TotalAfter.Virtual)}, RSS {Size(sinceStart.TotalAfter.Rss)}");
+                console.Out.WriteLine("SINCE THE START");
+                TerminalChangeWriter.WriteDiff(sinceStart, console.Out, regions: false);
+                if (sinceLast is not null)
+                {
+                    console.Out.WriteLine("SINCE THE LAST SAMPLE");
+                    TerminalChangeWriter.WriteDiff(sinceLast, console.Out, regions: false);
+                }
+                console.Out.WriteLine();
+            }
+            console.Out.Flush();
+            last = now;
+        }
+        return 0;
+    }
+
+    public static TimeSpan ParseInterval(string text)
+    {
+        string t = text.Trim();
+        (string number, double scale) = t.EndsWith("ms", StringComparison.Ordinal) ? (t[..^2], 0.001) : t.EndsWith('s') ? (t[..^1], 1) : t.EndsWith('m') ? (t[..^1], 60) : (t, 1);
+        if (!double.TryParse(number, NumberStyles.Float, CultureInfo.InvariantCulture, out double v) || v <= 0 || v * scale > 86400)
+            throw new MemlensException(ExitCode.Usage, $"--interval {text}: give a duration such as 500ms, 2s or 1m");
+        return TimeSpan.FromSeconds(v * scale);
+    }
+}
+
+/// <summary>For tests: the interval parser.</summary>
+public static class WatchCommandAccess
+{
+    public static TimeSpan Parse(string text) => WatchCommand.ParseInterval(text);
+}

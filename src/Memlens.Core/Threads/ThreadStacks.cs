@@ -1,0 +1,46 @@
+using Memlens.Core.Model;
+
+namespace Memlens.Core.Threads;
+
+/// <summary>One thread and its stack, as far as the evidence goes.</summary>
+public sealed record ThreadStack(
+    int Tid, string? Name, ulong? StackPointer, string? StackRange, ulong? StackSize, ulong? StackResident, ulong? GuardSize,
+    string Where,        // "own mapping", "main [stack]", "inside Go heap arenas", …
+    string How);         // how it was found, or why it was not
+
+/// <summary>Every thread's stack from a classified snapshot (the stack rule's claims, or where the pointer lies).</summary>
+public static class ThreadStacks
+{
+    public static IReadOnlyList<ThreadStack> Describe(ProcessSnapshot s)
+    {
+        var rows = new List<ThreadStack>();
+        var byStart = s.Regions.ToList();
+        foreach (var t in s.Threads)
+        {
+            ulong? sp = t.Syscall?.StackPointer;
+            var region = sp is ulong p ? byStart.FirstOrDefault(r => r.Contains(p)) : null;
+            if (region is null)
+            {
+                var byName = s.Regions.Where(r => r.Attribution?.Owner.StartsWith($"thread {t.Tid} (", StringComparison.Ordinal) == true && r.Attribution.Detail == "stack").FirstOrDefault();
+                rows.Add(byName is null
+                    ? new ThreadStack(t.Tid, t.Name, sp, null, null, null, null, "unknown", t.SyscallProblem ?? (sp is null ? "no stack pointer" : "the stack pointer is in no mapping"))
+                    : Row(t, sp, byName, s, "the main stack ([stack])"));
+                continue;
+            }
+            var a = region.Attribution!;
+            string how = sp is null ? "" : $"stack pointer 0x{sp:x} (task/{t.Tid}/syscall)";
+            if (a.Kind == Kinds.Stack) rows.Add(Row(t, sp, region, s, how));
+            else rows.Add(new ThreadStack(t.Tid, t.Name, sp, $"{region.Start:x}-{region.End:x}", null, null, null, $"inside {a.Owner}",
+                how + (a.Kind == Kinds.Go ? ": a g0 stack the Go runtime allocated in its heap (no cgo), counted in StackInuse" : "")));
+        }
+        return rows;
+    }
+
+    private static ThreadStack Row(ThreadInfo t, ulong? sp, Region stack, ProcessSnapshot s, string how)
+    {
+        var guard = stack.Index > 0 ? s.Regions[stack.Index - 1] : null;
+        bool hasGuard = guard?.Attribution?.Owner == stack.Attribution!.Owner && guard.Attribution.Detail == "guard";
+        string where = stack.Map.Path == "[stack]" ? "main [stack] (grows down on demand)" : "own mapping";
+        return new ThreadStack(t.Tid, t.Name, sp, $"{stack.Start:x}-{stack.End:x}", stack.Size, stack.Counters?.Rss, hasGuard ? guard!.Size : null, where, how);
+    }
+}

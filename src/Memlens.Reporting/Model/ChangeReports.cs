@@ -1,0 +1,18 @@
+namespace Memlens.Reporting.Model;
+
+/// <summary>`memlens threads`: one row per thread (docs/json.md).</summary>
+public sealed record ThreadsReport(string Schema, ProcessInfo Process, IReadOnlyList<ThreadRow> Threads, string ArenaNote)
+{
+    public const string SchemaVersion = "memlens.threads/1";
+}
+
+public sealed record ThreadRow(int Tid, string? Name, string? StackPointer, string? StackRange, ulong? StackSize, ulong? StackResident, ulong? GuardSize, string Where, string How);
+
+/// <summary>`memlens diff A B` and each sample of `memlens watch`: per owner, what appeared, vanished, grew or shrank.</summary>
+public sealed record DiffReport(string Schema, string Before, string After, Numbers TotalBefore, Numbers TotalAfter, IReadOnlyList<OwnerChangeRow> Changes)
+{
+    public const string SchemaVersion = "memlens.diff/1";
+}
+
+public sealed record OwnerChangeRow(string Kind, string Owner, string Change, Numbers Before, Numbers After, long VirtualDelta, long? RssDelta,
+    IReadOnlyList<string> RegionsAppeared, IReadOnlyList<string> RegionsVanished);
