@@ -60,15 +60,25 @@ public sealed class StraceParser(Action<StraceCall> onCall, Action<StraceEvent>?
             }
         }
         rest = TrimStart(rest);
-        string? time = null;
-        double? seconds = null;
+        // The time is decoded only for lines that are kept: most lines of a log are skipped.
+        int timeAt = 0, timeLength = 0;
         if (!rest.IsEmpty && IsDigit(rest[0]))
         {
             int end = 0;
             while (end < rest.Length && (IsDigit(rest[end]) || rest[end] == ':' || rest[end] == '.')) end++;
-            time = Encoding.ASCII.GetString(rest[..end]);
-            seconds = Seconds(time);
+            timeAt = raw.Length - rest.Length;
+            timeLength = end;
             rest = TrimStart(rest[end..]);
+        }
+        var timeSpan = raw.Slice(timeAt, timeLength);
+        bool relative = timeLength > 0 && timeSpan.IndexOf((byte)':') < 0 && timeLength < 12;
+        if (relative) Seconds(Encoding.ASCII.GetString(timeSpan));   // -r: every line's delta adds to the running time
+        string? time = null;
+        double? seconds = null;
+        if (timeLength > 0 && (rest.StartsWith("+++ "u8) || rest.StartsWith("--- "u8) || rest.StartsWith("<... "u8) || IsMemoryLine(rest)))
+        {
+            time = Encoding.ASCII.GetString(timeSpan);
+            seconds = relative ? _relative : Seconds(time);
         }
         if (rest.StartsWith("+++ "u8)) { onEvent?.Invoke(new StraceEvent(pid, _line, "exit", Encoding.UTF8.GetString(rest))); _pending.Remove(pid); return; }
         if (rest.StartsWith("--- "u8)) { onEvent?.Invoke(new StraceEvent(pid, _line, "signal", Encoding.UTF8.GetString(rest))); return; }
@@ -76,8 +86,8 @@ public sealed class StraceParser(Action<StraceCall> onCall, Action<StraceEvent>?
         {
             int resumed = rest.IndexOf(" resumed>"u8);
             if (resumed < 0) { Bad(raw); return; }
+            if (!IsMemoryCall(rest[5..resumed])) return;
             string name = Encoding.ASCII.GetString(rest[5..resumed]);
-            if (!MemoryCalls.Contains(name)) return;
             if (_pending.TryGetValue(pid, out var applied) && applied.Name == name + " (applied)")
             {
                 _pending.Remove(pid);
@@ -97,12 +107,13 @@ public sealed class StraceParser(Action<StraceCall> onCall, Action<StraceEvent>?
         }
         int paren = rest.IndexOf((byte)'(');
         if (paren <= 0 || !IsName(rest[..paren])) { Bad(raw); return; }
-        string call = Encoding.ASCII.GetString(rest[..paren]);
-        if (!MemoryCalls.Contains(call))
+        if (!IsMemoryCall(rest[..paren]))
         {
-            if (rest.EndsWith("<unfinished ...>"u8)) _pending.Remove(pid);
+            // Most lines of a log; skipped without allocating.
+            if (_pending.Count > 0 && rest.EndsWith("<unfinished ...>"u8)) _pending.Remove(pid);
             return;
         }
+        string call = Encoding.ASCII.GetString(rest[..paren]);
         var body = rest[(paren + 1)..];
         if (body.EndsWith("<unfinished ...>"u8))
         {
@@ -196,6 +207,25 @@ public sealed class StraceParser(Action<StraceCall> onCall, Action<StraceEvent>?
         Garbage++;
         if (Garbage <= 20) onEvent?.Invoke(new StraceEvent(DefaultPid, _line, "garbage", Encoding.UTF8.GetString(raw[..Math.Min(raw.Length, 120)])));
     }
+
+    private static bool IsMemoryLine(ReadOnlySpan<byte> rest)
+    {
+        int paren = rest.IndexOf((byte)'(');
+        return paren > 0 && IsMemoryCall(rest[..paren]);
+    }
+
+    /// <summary>Membership in <see cref="MemoryCalls"/> without making a string.</summary>
+    private static bool IsMemoryCall(ReadOnlySpan<byte> name) => name.Length switch
+    {
+        3 => name.SequenceEqual("brk"u8),
+        4 => name.SequenceEqual("mmap"u8) || name.SequenceEqual("fork"u8),
+        5 => name.SequenceEqual("mmap2"u8) || name.SequenceEqual("shmat"u8) || name.SequenceEqual("shmdt"u8) || name.SequenceEqual("clone"u8) || name.SequenceEqual("vfork"u8),
+        6 => name.SequenceEqual("munmap"u8) || name.SequenceEqual("mremap"u8) || name.SequenceEqual("shmget"u8) || name.SequenceEqual("clone3"u8) || name.SequenceEqual("execve"u8),
+        7 => name.SequenceEqual("madvise"u8),
+        8 => name.SequenceEqual("mprotect"u8) || name.SequenceEqual("execveat"u8),
+        13 => name.SequenceEqual("pkey_mprotect"u8),
+        _ => false,
+    };
 
     private static bool IsDigit(byte b) => b is >= (byte)'0' and <= (byte)'9';
     private static bool IsName(ReadOnlySpan<byte> s)
