@@ -20,7 +20,7 @@ internal static class DiffCommand
         {
             var report = ChangeReportBuilder.Diff(TargetResolver.Load(parse.GetValue(Before)!), TargetResolver.Load(parse.GetValue(After)!), parse.GetValue(Same));
             if (parse.GetValue(CommonOptions.Json))
-                Output.WriteJson(console, s => System.Text.Json.JsonSerializer.Serialize(s, report, ReportJsonContext.Default.DiffReport), () => System.Text.Json.JsonSerializer.Serialize(report, ReportJsonContext.Default.DiffReport));
+                Output.WriteJson(console, report, ReportJsonContext.Default.DiffReport);
             else TerminalChangeWriter.WriteDiff(report, console.Out);
             return 0;
         }));

@@ -28,7 +28,7 @@ internal static class GoCommand
         var report = ReportBuilder.Build(TargetResolver.Load(target, procRoot), CommonOptions.LoadMetrics(metrics));
         if (report.Go is null)
             throw new MemlensException(ExitCode.BadInput, $"{report.Process.Exe ?? target} is not a Go binary (no .go.buildinfo, .note.go.buildid or .gopclntab section)");
-        if (json) Output.WriteJson(console, s => System.Text.Json.JsonSerializer.Serialize(s, report.Go, ReportJsonContext.Default.GoReport), () => System.Text.Json.JsonSerializer.Serialize(report.Go, ReportJsonContext.Default.GoReport));
+        if (json) Output.WriteJson(console, report.Go, ReportJsonContext.Default.GoReport);
         else
         {
             console.Out.WriteLine($"memlens go: {report.Process.Comm} (pid {report.Process.Pid}), {report.Process.Source}");

@@ -44,15 +44,8 @@ internal static class MapsCommand
             _ => rows,
         };
         var list = rows.ToList();
-        if (json) Output.WriteJson(console, s => JsonReportWriter.WriteRegions(list, s), () => System.Text.Encoding.UTF8.GetString(ToBytes(list)));
+        if (json) Output.WriteJson(console, (IReadOnlyList<RegionRow>)list, ReportJsonContext.Default.IReadOnlyListRegionRow);
         else TerminalMapsWriter.Write(list, console.Out, evidence);
         return 0;
-    }
-
-    private static byte[] ToBytes(IReadOnlyList<RegionRow> rows)
-    {
-        using var ms = new MemoryStream();
-        JsonReportWriter.WriteRegions(rows, ms);
-        return ms.ToArray();
     }
 }

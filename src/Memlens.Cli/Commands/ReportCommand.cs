@@ -33,7 +33,7 @@ internal static class ReportCommand
         timings.Mark("classify");
         var report = ReportBuilder.Build(snapshot, CommonOptions.LoadMetrics(metrics));
         timings.Mark("sum, check, explain");
-        if (json) Output.WriteJson(console, s => JsonReportWriter.Write(report, s), () => JsonReportWriter.Write(report));
+        if (json) Output.WriteJson(console, report, ReportJsonContext.Default.Report);
         else TerminalReportWriter.Write(report, console.Out, allOwners ? int.MaxValue : 8);
         timings.Mark("write");
         return 0;

@@ -41,8 +41,7 @@ internal static class StraceCommand
         var analysis = StraceAnalysis.Run(log, at, onPoint);
         var target = with is null ? null : TargetResolver.Load(with);
         var report = StraceReportBuilder.Build(analysis, pid, target);
-        if (json) Output.WriteJson(console, s => System.Text.Json.JsonSerializer.Serialize(s, report, ReportJsonContext.Default.StraceReport),
-            () => System.Text.Json.JsonSerializer.Serialize(report, ReportJsonContext.Default.StraceReport));
+        if (json) Output.WriteJson(console, report, ReportJsonContext.Default.StraceReport);
         else
         {
             if (timeline) console.Out.WriteLine();

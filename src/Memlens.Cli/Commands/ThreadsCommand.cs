@@ -18,7 +18,7 @@ internal static class ThreadsCommand
         {
             var report = ChangeReportBuilder.Threads(TargetResolver.Load(parse.GetValue(Target)!, parse.GetValue(CommonOptions.ProcRoot)!));
             if (parse.GetValue(CommonOptions.Json))
-                Output.WriteJson(console, s => System.Text.Json.JsonSerializer.Serialize(s, report, ReportJsonContext.Default.ThreadsReport), () => System.Text.Json.JsonSerializer.Serialize(report, ReportJsonContext.Default.ThreadsReport));
+                Output.WriteJson(console, report, ReportJsonContext.Default.ThreadsReport);
             else TerminalChangeWriter.WriteThreads(report, console.Out);
             return 0;
         }));

@@ -73,24 +73,20 @@ public sealed class ImageRule : IClassificationRule
             $"anonymous rw mapping right after the last file segment, inside PT_LOAD p_memsz (bss ends at {Bytes.Hex(bssEnd)}){excess}");
     }
 
-    private static int IndexOfLoadByAddress(IReadOnlyList<SegmentLayout> loads, ulong linkAddress, ulong page)
-    {
-        for (int i = 0; i < loads.Count; i++)
-        {
-            ulong start = Bytes.AlignDown(loads[i].VirtualAddress, page);
-            ulong end = Bytes.AlignUp(loads[i].VirtualAddress + Math.Max(loads[i].FileSize, 1), page);
-            if (linkAddress >= start && linkAddress < end) return i;
-        }
-        return -1;
-    }
+    private static int IndexOfLoadByAddress(IReadOnlyList<SegmentLayout> loads, ulong linkAddress, ulong page) =>
+        IndexOfLoad(loads, l => l.VirtualAddress, linkAddress, page);
 
-    private static int IndexOfLoad(IReadOnlyList<SegmentLayout> loads, ulong offset, ulong page)
+    private static int IndexOfLoad(IReadOnlyList<SegmentLayout> loads, ulong offset, ulong page) =>
+        IndexOfLoad(loads, l => l.Offset, offset, page);
+
+    /// <summary>The PT_LOAD whose page-rounded file part contains <paramref name="value"/>, measured by <paramref name="origin"/>.</summary>
+    private static int IndexOfLoad(IReadOnlyList<SegmentLayout> loads, Func<SegmentLayout, ulong> origin, ulong value, ulong page)
     {
         for (int i = 0; i < loads.Count; i++)
         {
-            ulong start = Bytes.AlignDown(loads[i].Offset, page);
-            ulong end = Bytes.AlignUp(loads[i].Offset + Math.Max(loads[i].FileSize, 1), page);
-            if (offset >= start && offset < end) return i;
+            ulong start = Bytes.AlignDown(origin(loads[i]), page);
+            ulong end = Bytes.AlignUp(origin(loads[i]) + Math.Max(loads[i].FileSize, 1), page);
+            if (value >= start && value < end) return i;
         }
         return -1;
     }

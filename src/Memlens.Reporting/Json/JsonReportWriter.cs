@@ -6,14 +6,9 @@ namespace Memlens.Reporting.Json;
 /// <summary>Writes and reads the report as JSON (docs/json.md): compact by default, indented on request.</summary>
 public static class JsonReportWriter
 {
-    public static void Write(Report report, Stream output) => JsonSerializer.Serialize(output, report, ReportJsonContext.Default.Report);
-
     public static string Write(Report report) => JsonSerializer.Serialize(report, ReportJsonContext.Default.Report);
 
     public static string WriteIndented(Report report) => JsonSerializer.Serialize(report, IndentedReportJsonContext.Default.Report);
-
-    public static void WriteRegions(IReadOnlyList<RegionRow> regions, Stream output) =>
-        JsonSerializer.Serialize(output, regions, ReportJsonContext.Default.IReadOnlyListRegionRow);
 
     public static Report? Read(string json) => JsonSerializer.Deserialize(json, ReportJsonContext.Default.Report);
 }
