@@ -23,6 +23,7 @@ public static class Program
             ThreadsCommand.Create(console),
             DiffCommand.Create(console),
             WatchCommand.Create(console),
+            CgroupCommand.Create(console),
         };
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)

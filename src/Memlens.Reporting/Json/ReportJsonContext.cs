@@ -15,6 +15,7 @@ namespace Memlens.Reporting.Json;
 [JsonSerializable(typeof(StraceReport))]
 [JsonSerializable(typeof(ThreadsReport))]
 [JsonSerializable(typeof(DiffReport))]
+[JsonSerializable(typeof(CgroupReport))]
 public sealed partial class ReportJsonContext : JsonSerializerContext;
 
 /// <summary>The same contract, indented: for expected-output files that people review.</summary>

@@ -1,0 +1,62 @@
+using System.CommandLine;
+using System.Globalization;
+using Memlens.Core;
+using Memlens.Core.Cgroups;
+using Memlens.Core.Sources;
+using Memlens.Formats.Procfs;
+using Memlens.Reporting;
+using Memlens.Reporting.Json;
+using Memlens.Reporting.Terminal;
+
+namespace Memlens.Cli.Commands;
+
+/// <summary>`memlens cgroup [PID | CGROUP-DIR | SNAPSHOT]`: the cgroup's own accounting against its processes.</summary>
+internal static class CgroupCommand
+{
+    private static readonly Argument<string?> Target = new("target") { Description = "a pid (default: memlens's own), a cgroup directory, or a snapshot with cgroup.d/", Arity = ArgumentArity.ZeroOrOne };
+
+    public static Command Create(CliConsole console)
+    {
+        var command = new Command("cgroup", "a memory cgroup's accounting (v1 or v2) beside its processes' RSS, with the identities and headroom") { Target, CommonOptions.Json, CommonOptions.ProcRoot };
+        command.SetAction(parse => Program.Guard(console, () =>
+        {
+            var report = CgroupReportBuilder.Build(Load(parse.GetValue(Target), parse.GetValue(CommonOptions.ProcRoot)!));
+            if (parse.GetValue(CommonOptions.Json)) Output.WriteJson(console, report, ReportJsonContext.Default.CgroupReport);
+            else TerminalCgroupWriter.Write(report, console.Out);
+            return 0;
+        }));
+        return command;
+    }
+
+    private static CgroupReportData Load(string? target, string procRoot)
+    {
+        int cpus = Environment.ProcessorCount;
+        if (target is not null && Directory.Exists(Path.Combine(target, "cgroup.d")))
+        {
+            // A snapshot: the cgroup as captured, and only the captured process's RSS.
+            var snapshot = SnapshotSource.Load(target);
+            var files = ReadDir(Path.Combine(target, "cgroup.d"), File.Exists(Path.Combine(target, "cgroup.d", "path.txt")) ? File.ReadAllText(Path.Combine(target, "cgroup.d", "path.txt")).Trim() : target);
+            var s = snapshot.Status;
+            var data = CgroupView.Build(files, [new CgroupProcess(snapshot.Pid, snapshot.Comm, s?.RssAnon, s?.RssFile, s?.RssShmem, s?.VmSwap)], cpus, allProcesses: false);
+            return data with { Notes = [.. data.Notes, "from a snapshot: only the captured process's RSS is known, not the other processes of the cgroup"] };
+        }
+        if (target is not null && Directory.Exists(target))
+        {
+            var files = CgroupFiles.Read(target);
+            return CgroupView.Build(files, CgroupView.ReadProcesses(files.Processes(), procRoot), cpus);
+        }
+        int pid = target is null ? Environment.ProcessId
+            : int.TryParse(target, NumberStyles.None, CultureInfo.InvariantCulture, out int p) ? p : TargetResolver.ResolveName(target, procRoot);
+        var text = ProcFileReader.TryReadText($"{procRoot}/{pid}/cgroup") ?? throw new MemlensException(ExitCode.NoSuchProcess, $"no process with pid {pid}");
+        var dir = CgroupLocator.MemoryDirectory(CgroupMembership.Parse(text))
+            ?? throw new MemlensException(ExitCode.BadInput, $"process {pid}: its memory cgroup is not mounted here (no cgroup2 mount, and no v1 hierarchy with the memory controller)");
+        var cg = CgroupFiles.Read(dir);
+        return CgroupView.Build(cg, CgroupView.ReadProcesses(cg.Processes(), procRoot), cpus);
+    }
+
+    private static CgroupFiles ReadDir(string dir, string label)
+    {
+        var files = Directory.EnumerateFiles(dir, "memory.*").ToDictionary(f => Path.GetFileName(f), File.ReadAllText, StringComparer.Ordinal);
+        return new CgroupFiles(label, files);
+    }
+}

@@ -1,0 +1,33 @@
+using System.Globalization;
+using Memlens.Reporting.Model;
+using static Memlens.Reporting.Terminal.Text;
+
+namespace Memlens.Reporting.Terminal;
+
+public static class TerminalCgroupWriter
+{
+    public static void Write(CgroupReport r, TextWriter w, int processes = 10)
+    {
+        w.WriteLine($"memlens cgroup: {r.Directory} (cgroup {r.Version})");
+        var t = new TextTable("figure", "bytes", "", "meaning") { LeftAligned = new HashSet<int> { 0, 3 } };
+        foreach (var f in r.Figures) t.Add(f.Name, f.Bytes is ulong b ? b.ToString("N0", CultureInfo.InvariantCulture) : "-", Size(f.Bytes), f.Meaning);
+        t.WriteTo(w);
+        w.WriteLine();
+        w.WriteLine("IDENTITIES");
+        foreach (var c in r.Checks)
+        {
+            w.WriteLine($"  [{(c.Holds ? "ok" : "!!")}] {c.Name}: expected {c.Expected:N0} B, actual {c.Actual:N0} B");
+            foreach (var line in Wrap(c.Explanation, TerminalReportWriter.Width - 8)) w.WriteLine("       " + line);
+        }
+        w.WriteLine();
+        w.WriteLine($"PROCESSES ({r.Processes.Count}; largest anonymous RSS first)");
+        var p = new TextTable("pid", "name", "RssAnon", "RssFile", "RssShmem", "swap") { LeftAligned = new HashSet<int> { 1 } };
+        foreach (var x in r.Processes.Take(processes))
+            p.Add(x.Pid.ToString(CultureInfo.InvariantCulture), x.Name ?? "?", Size(x.RssAnon), Size(x.RssFile), Size(x.RssShmem), Size(x.Swap));
+        if (r.Processes.Count > processes) p.Add("…", $"{r.Processes.Count - processes} more", "", "", "", "");
+        p.WriteTo(w, "  ");
+        w.WriteLine();
+        foreach (var n in r.Notes) foreach (var (line, i) in Wrap(n, TerminalReportWriter.Width - 4).Select((l, i) => (l, i))) w.WriteLine((i == 0 ? "  - " : "    ") + line);
+        if (r.Events.Count > 0) w.WriteLine("  events: " + string.Join(", ", r.Events.Select(e => $"{e.Key} {e.Value}")));
+    }
+}
