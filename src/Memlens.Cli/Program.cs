@@ -24,7 +24,10 @@ public static class Program
             DiffCommand.Create(console),
             WatchCommand.Create(console),
             CgroupCommand.Create(console),
+            TopCommand.Create(console),
         };
+        // `memlens` alone, or with only top's options: the whole machine.
+        if (args.Length == 0 || (args[0].StartsWith('-') && args[0] is not ("-h" or "--help" or "-?" or "--version"))) args = ["top", .. args];
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
         {

@@ -16,6 +16,7 @@ namespace Memlens.Reporting.Json;
 [JsonSerializable(typeof(ThreadsReport))]
 [JsonSerializable(typeof(DiffReport))]
 [JsonSerializable(typeof(CgroupReport))]
+[JsonSerializable(typeof(TopReport))]
 public sealed partial class ReportJsonContext : JsonSerializerContext;
 
 /// <summary>The same contract, indented: for expected-output files that people review.</summary>

@@ -1,0 +1,29 @@
+using System.Globalization;
+using Memlens.Reporting.Model;
+using static Memlens.Reporting.Terminal.Text;
+
+namespace Memlens.Reporting.Terminal;
+
+public static class TerminalTopWriter
+{
+    public static void Write(TopReport r, TextWriter w)
+    {
+        var t = r.Totals;
+        w.WriteLine($"memlens top: {t.Processes} processes by {r.By}, sorted by {r.Sort}; Σ PSS {Size(t.Pss)} (RAM the processes use, shared pages split), Σ USS {Size(t.Uss)}, Σ swap {Size(t.Swap)}");
+        if (r.Vanished + r.Denied > 0) w.WriteLine($"({r.Vanished} exited during the sweep, {r.Denied} could not be read (permission denied: another user's or namespace's processes); {r.KernelThreads} kernel threads have no memory of their own)");
+        var table = new TextTable(r.By, "procs", "threads", "VSZ", "reserved", "RSS", "PSS", "USS", "swap", "largest owner") { LeftAligned = new HashSet<int> { 0, 9 } };
+        foreach (var x in r.Rows)
+            table.Add(Shorten(x.Key, 40), x.Processes.ToString(CultureInfo.InvariantCulture), x.Threads.ToString(CultureInfo.InvariantCulture), Size(x.Vsz),
+                x.Vsz == 0 ? "0%" : $"{100.0 * x.ReservedOnly / x.Vsz:0}%".Replace(',', '.'), Size(x.Rss), Size(x.Pss), Size(x.Uss), Size(x.Swap), x.LargestOwner ?? "");
+        table.WriteTo(w);
+        w.WriteLine();
+        w.WriteLine("THE MACHINE (/proc/meminfo): " + string.Join(", ", r.Meminfo.Select(kv => $"{kv.Key} {Size(kv.Value)}")));
+        foreach (var c in r.Checks)
+        {
+            w.WriteLine($"  [{(c.Holds ? "ok" : "!!")}] {c.Name}: Σ processes {c.Expected:N0} B, kernel {c.Actual:N0} B");
+            foreach (var line in Wrap(c.Explanation, TerminalReportWriter.Width - 8)) w.WriteLine("       " + line);
+        }
+        if (r.Meminfo.TryGetValue("Cached", out ulong cached) && r.Meminfo.TryGetValue("Mapped", out ulong mapped))
+            w.WriteLine($"  page cache no process maps (Cached − Mapped): {Size(cached - Math.Min(cached, mapped))}; kernel: stacks {Size(r.Meminfo.GetValueOrDefault("KernelStack"))}, page tables {Size(r.Meminfo.GetValueOrDefault("PageTables"))}, slab {Size(r.Meminfo.GetValueOrDefault("Slab"))}: in no process's PSS");
+    }
+}

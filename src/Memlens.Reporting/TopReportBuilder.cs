@@ -1,0 +1,60 @@
+using Memlens.Core;
+using Memlens.Core.Accounting;
+using Memlens.Core.Classification;
+using Memlens.Core.Machine;
+using Memlens.Core.Sources;
+using Memlens.Formats.Procfs;
+using Memlens.Reporting.Model;
+
+namespace Memlens.Reporting;
+
+public static class TopReportBuilder
+{
+    public static readonly string[] MeminfoKeys = ["MemTotal", "MemAvailable", "AnonPages", "Mapped", "Shmem", "Cached", "KernelStack", "PageTables", "Slab", "SwapTotal", "SwapFree"];
+
+    /// <param name="detail">rows that get a full smaps read and classification, for their largest owner.</param>
+    public static TopReport Build(string by, string sort, int top, int detail, string procRoot = "/proc")
+    {
+        var sweep = ProcessSweep.Run(procRoot);
+        var users = Users();
+        var groups = MachineView.Sort(MachineView.Group(sweep.Processes, by, uid => users.TryGetValue(uid, out var n) ? n : uid.ToString(System.Globalization.CultureInfo.InvariantCulture)), sort);
+        var rows = groups.Take(top).Select((g, i) => new TopRow(g.Key, g.Processes, g.Threads, g.Vsz, g.ReservedOnly, g.Rss, g.Pss, g.Uss, g.Swap,
+            i < detail && g.Pids.Count == 1 ? LargestOwner(g.Pids[0], procRoot) : null)).ToList();
+        var meminfo = ProcFileReader.TryReadAll($"{procRoot}/meminfo", out var b, out int l) == ProcFileReader.Outcome.Read ? MeminfoFile.Parse(b.AsSpan(0, l)) : null;
+        var checks = meminfo is null ? [] : MachineView.Reconcile(sweep.Processes, meminfo, sweep.Denied + sweep.Vanished);
+        var p = sweep.Processes;
+        return new TopReport(TopReport.SchemaVersion, by, sort, rows,
+            new TopTotals(p.Count, Sum(p, x => x.Vsz), Sum(p, x => x.Rss), Sum(p, x => x.Pss), Sum(p, x => x.Uss), Sum(p, x => x.Swap)),
+            meminfo is null ? new Dictionary<string, ulong>() : MeminfoKeys.Where(k => meminfo[k] is not null).ToDictionary(k => k, k => meminfo[k]!.Value),
+            checks.Select(c => new CheckRow(c.Name, c.Expected, c.Actual, c.Holds, c.Explanation)).ToList(), sweep.Vanished, sweep.Denied, sweep.KernelThreads);
+    }
+
+    private static string? LargestOwner(int pid, string procRoot)
+    {
+        try
+        {
+            var s = LiveProcess.Load(pid, procRoot);
+            Classifier.Classify(s);
+            var owner = Breakdown.Of(s.Regions).AllOwners.Where(o => o.Kind != Core.Model.Kinds.Unattributed).MaxBy(o => o.Figures.Pss ?? o.Figures.Rss ?? 0);
+            return owner is null ? null : $"{owner.Owner} ({owner.Kind}, PSS {Bytes.Format(owner.Figures.Pss)})";
+        }
+        catch (MemlensException) { return null; }   // exited or unreadable since the sweep
+    }
+
+    private static Dictionary<int, string> Users()
+    {
+        var map = new Dictionary<int, string>();
+        try
+        {
+            foreach (var line in File.ReadLines("/etc/passwd"))
+            {
+                var f = line.Split(':');
+                if (f.Length > 2 && int.TryParse(f[2], out int uid)) map.TryAdd(uid, f[0]);
+            }
+        }
+        catch (IOException) { }
+        return map;
+    }
+
+    private static ulong Sum<T>(IEnumerable<T> items, Func<T, ulong> f) => items.Aggregate(0UL, (a, x) => a + f(x));
+}
