@@ -14,7 +14,8 @@ for _ in $(seq "$n"); do sleep 600 & pids+=($!); done
 trap 'kill "${pids[@]}" 2>/dev/null || true' EXIT
 echo "$(ls -d /proc/[0-9]* | wc -l) processes"
 cat > "$out/raw-rollups.sh" <<'SH'
-for f in /proc/[0-9]*/smaps_rollup; do cat "$f" 2>/dev/null; done > /dev/null
+cat /proc/[0-9]*/smaps_rollup > /dev/null 2>&1
+true
 SH
 hyperfine -N --warmup 2 --runs 10 --export-json "$out/top-vs-smem.json" \
   "smem -t" \

@@ -15,7 +15,7 @@ public static class TopReportBuilder
     /// <param name="detail">rows that get a full smaps read and classification, for their largest owner.</param>
     public static TopReport Build(string by, string sort, int top, int detail, string procRoot = "/proc")
     {
-        var sweep = ProcessSweep.Run(procRoot);
+        var sweep = ProcessSweep.Run(procRoot, cgroups: by == "cgroup");
         var users = Users();
         var groups = MachineView.Sort(MachineView.Group(sweep.Processes, by, uid => users.TryGetValue(uid, out var n) ? n : uid.ToString(System.Globalization.CultureInfo.InvariantCulture)), sort);
         var rows = groups.Take(top).Select((g, i) => new TopRow(g.Key, g.Processes, g.Threads, g.Vsz, g.ReservedOnly, g.Rss, g.Pss, g.Uss, g.Swap,

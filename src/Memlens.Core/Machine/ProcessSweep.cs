@@ -15,36 +15,42 @@ public static class ProcessSweep
 {
     public sealed record Result(IReadOnlyList<SweptProcess> Processes, int Vanished, int Denied, int KernelThreads);
 
-    public static Result Run(string procRoot = "/proc")
+    public static Result Run(string procRoot = "/proc", bool cgroups = true)
     {
-        var list = new List<SweptProcess>();
-        int vanished = 0, denied = 0, kernel = 0;
-        foreach (var dir in Directory.EnumerateDirectories(procRoot))
+        var pids = Directory.EnumerateDirectories(procRoot)
+            .Select(d => int.TryParse(Path.GetFileName(d), NumberStyles.None, CultureInfo.InvariantCulture, out int p) ? p : 0)
+            .Where(p => p > 0).ToList();
+        var outcomes = new (SweptProcess? Process, char Outcome)[pids.Count];
+        // Each process is independent; the reads are system calls, so both cores help.
+        Parallel.For(0, pids.Count, i => outcomes[i] = One(Path.Combine(procRoot, pids[i].ToString(CultureInfo.InvariantCulture)), pids[i], cgroups));
+        return new Result(outcomes.Where(o => o.Process is not null).Select(o => o.Process!).ToList(),
+            outcomes.Count(o => o.Outcome == 'v'), outcomes.Count(o => o.Outcome == 'd'), outcomes.Count(o => o.Outcome == 'k'));
+    }
+
+    /// <summary>One process, or why not: 'v' vanished, 'd' denied, 'k' kernel thread.</summary>
+    private static (SweptProcess?, char) One(string dir, int pid, bool cgroups)
+    {
+        switch (ProcFileReader.TryReadAll(Path.Combine(dir, "status"), out var sb, out int sl))
         {
-            if (!int.TryParse(Path.GetFileName(dir), NumberStyles.None, CultureInfo.InvariantCulture, out int pid)) continue;
-            switch (ProcFileReader.TryReadAll(Path.Combine(dir, "status"), out var sb, out int sl))
-            {
-                case ProcFileReader.Outcome.Read: break;
-                case ProcFileReader.Outcome.Denied: denied++; continue;
-                default: vanished++; continue;
-            }
-            var status = StatusFile.Parse(sb.AsSpan(0, sl));
-            if (status.VmSize is null) { kernel++; continue; }   // kernel threads have no Vm* lines
-            var rollupOutcome = ProcFileReader.TryReadAll(Path.Combine(dir, "smaps_rollup"), out var rb, out int rl);
-            if (rollupOutcome == ProcFileReader.Outcome.Denied) { denied++; continue; }
-            if (rollupOutcome != ProcFileReader.Outcome.Read) { vanished++; continue; }
-            var rollup = SmapsFile.Parse(rb.AsSpan(0, rl)).Items.FirstOrDefault()?.Counters;
-            if (rollup is null) { kernel++; continue; }
-            ulong reserved = ReservedOnly(Path.Combine(dir, "maps"));
-            string? exe = null;
-            try { exe = new FileInfo(Path.Combine(dir, "exe")).LinkTarget; } catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
-            string? cgroup = ProcFileReader.TryReadText(Path.Combine(dir, "cgroup")) is { } cg ? CgroupMembership.Memory(CgroupMembership.Parse(cg))?.Path : null;
-            int uid = int.TryParse(status.Text("Uid")?.Split('\t', ' ')[0], out int u) ? u : -1;
-            list.Add(new SweptProcess(pid, status.Name ?? "?", exe, uid, (int)(status.Threads ?? 1), cgroup,
-                status.VmSize ?? 0, reserved, rollup.Rss ?? 0, rollup.Pss ?? 0, (rollup.Private_Clean ?? 0) + (rollup.Private_Dirty ?? 0), rollup.Swap ?? 0,
-                rollup.Pss_Anon ?? 0, rollup.Pss_File ?? 0, rollup.Pss_Shmem ?? 0));
+            case ProcFileReader.Outcome.Read: break;
+            case ProcFileReader.Outcome.Denied: return (null, 'd');
+            default: return (null, 'v');
         }
-        return new Result(list, vanished, denied, kernel);
+        var status = StatusFile.Parse(sb.AsSpan(0, sl));
+        if (status.VmSize is null) return (null, 'k');   // kernel threads have no Vm* lines
+        var rollupOutcome = ProcFileReader.TryReadAll(Path.Combine(dir, "smaps_rollup"), out var rb, out int rl);
+        if (rollupOutcome == ProcFileReader.Outcome.Denied) return (null, 'd');
+        if (rollupOutcome != ProcFileReader.Outcome.Read) return (null, 'v');
+        var rollup = SmapsFile.Parse(rb.AsSpan(0, rl)).Items.FirstOrDefault()?.Counters;
+        if (rollup is null) return (null, 'k');
+        ulong reserved = ReservedOnly(Path.Combine(dir, "maps"));
+        string? exe = null;
+        try { exe = new FileInfo(Path.Combine(dir, "exe")).LinkTarget; } catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
+        string? cgroup = cgroups && ProcFileReader.TryReadText(Path.Combine(dir, "cgroup")) is { } cg ? CgroupMembership.Memory(CgroupMembership.Parse(cg))?.Path : null;
+        int uid = int.TryParse(status.Text("Uid")?.Split('\t', ' ')[0], out int u) ? u : -1;
+        return (new SweptProcess(pid, status.Name ?? "?", exe, uid, (int)(status.Threads ?? 1), cgroup,
+            status.VmSize ?? 0, reserved, rollup.Rss ?? 0, rollup.Pss ?? 0, (rollup.Private_Clean ?? 0) + (rollup.Private_Dirty ?? 0), rollup.Swap ?? 0,
+            rollup.Pss_Anon ?? 0, rollup.Pss_File ?? 0, rollup.Pss_Shmem ?? 0), 'r');
     }
 
     /// <summary>Σ sizes of no-access mappings, from maps (cheap: no page-table walk).</summary>
