@@ -11,21 +11,29 @@ internal static class ReportCommand
 {
     private static readonly Argument<string> Target = CommonOptions.Target();
     private static readonly Option<string[]> Metrics = CommonOptions.Metrics();
+    private static readonly Option<string> Exe = new("--exe") { Description = "for a core dump: the executable, when it is not at the path the core names" };
     private static readonly Option<bool> AllOwners = new("--all-owners") { Description = "list every owner of each kind (default: the 8 largest, then a sum of the rest)" };
 
     public static Command Create(CliConsole console)
     {
         var command = new Command("report", "explain where the target's memory goes: breakdown by owner, findings, reconciliation")
         {
-            Target, CommonOptions.Json, AllOwners, Metrics, CommonOptions.ProcRoot,
+            Target, CommonOptions.Json, AllOwners, Metrics, Exe, CommonOptions.ProcRoot,
         };
         command.SetAction(parse => Program.Guard(console, () => Run(console, parse.GetValue(Target)!, parse.GetValue(CommonOptions.Json),
-            parse.GetValue(AllOwners), parse.GetValue(CommonOptions.ProcRoot)!, parse.GetValue(Metrics))));
+            parse.GetValue(AllOwners), parse.GetValue(CommonOptions.ProcRoot)!, parse.GetValue(Metrics), parse.GetValue(Exe))));
         return command;
     }
 
-    public static int Run(CliConsole console, string target, bool json, bool allOwners, string procRoot, string[]? metrics = null)
+    public static int Run(CliConsole console, string target, bool json, bool allOwners, string procRoot, string[]? metrics = null, string? exe = null)
     {
+        if (File.Exists(target) && CoreSource.IsCore(target))
+        {
+            var core = CoreReportBuilder.Build(CoreSource.Load(target, exe));
+            if (json) Output.WriteJson(console, core, ReportJsonContext.Default.Report);
+            else TerminalReportWriter.Write(core, console.Out, allOwners ? int.MaxValue : 8);
+            return 0;
+        }
         var timings = new Timings(console.Error);
         var snapshot = TargetResolver.Load(target, procRoot);
         timings.Mark("read and parse");

@@ -12,6 +12,7 @@ public static class TargetResolver
         if (int.TryParse(target, NumberStyles.None, CultureInfo.InvariantCulture, out int pid))
             return LiveProcess.Load(pid, procRoot);
         if (SnapshotSource.LooksLikeSnapshot(target)) return SnapshotSource.Load(target);
+        if (File.Exists(target) && CoreSource.IsCore(target)) return CoreSource.Load(target).Snapshot;
         if (target.Contains('/')) throw new MemlensException(ExitCode.BadInput, $"{target}: no such snapshot directory or .tar.gz file");
         return LiveProcess.Load(ResolveName(target, procRoot), procRoot);
     }

@@ -39,7 +39,8 @@ public sealed class ElfFile
         return stream.ReadAtLeast(magic, 4, throwOnEndOfStream: false) == 4 && magic.SequenceEqual("\u007fELF"u8);
     }
 
-    public static ElfFile Read(Stream stream, string name, ElfLimits? limits = null)
+    /// <param name="sections">false for a core dump: gdb appends a section table it does not need, which a truncated core loses.</param>
+    public static ElfFile Read(Stream stream, string name, ElfLimits? limits = null, bool sections = true)
     {
         limits ??= ElfLimits.Default;
         long length = stream.Length;
@@ -81,12 +82,12 @@ public sealed class ElfFile
             }
         }
 
-        var sections = ReadSections(stream, name, limits, length, shoff, shentsize, shnum, shstrndx);
+        var sectionList = sections ? ReadSections(stream, name, limits, length, shoff, shentsize, shnum, shstrndx) : [];
         string? interpreter = null;
         var interp = programHeaders.FirstOrDefault(p => p.Type == ElfProgramHeader.PT_INTERP);
         if (interp is not null && interp.FileSize is > 0 and < 4096)
             interpreter = System.Text.Encoding.UTF8.GetString(ReadAt(stream, name, (long)interp.Offset, (int)interp.FileSize, length)).TrimEnd('\0');
-        return new ElfFile(name, type, machine, programHeaders, sections, interpreter);
+        return new ElfFile(name, type, machine, programHeaders, sectionList, interpreter);
     }
 
     public static ElfFile Read(string path, ElfLimits? limits = null)

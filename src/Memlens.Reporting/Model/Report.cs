@@ -15,7 +15,8 @@ public sealed record Report(
     IReadOnlyList<CheckRow> Checks,
     IReadOnlyList<FindingRow> Findings,
     IReadOnlyList<string> Warnings,
-    GoReport? Go = null)
+    GoReport? Go = null,
+    CoreReport? Core = null)
 {
     public const string SchemaVersion = "memlens.report/1";
 }
@@ -52,3 +53,8 @@ public sealed record GoReport(string? Version, string? Cgo, IReadOnlyList<string
 public sealed record GoTreeRow(int Depth, string Name, ulong? Bytes, string Meaning);
 
 public sealed record GoComparisonRow(string Name, ulong? Bytes, string Source, string Meaning);
+
+/// <summary>For a report made from a core dump: what was dumped per owner, and what a core cannot tell.</summary>
+public sealed record CoreReport(string File, int Threads, ulong Dumped, IReadOnlyList<CoreOwnerRow> Owners, IReadOnlyList<string> CannotTell);
+
+public sealed record CoreOwnerRow(string Kind, string Owner, ulong Virtual, ulong Dumped);

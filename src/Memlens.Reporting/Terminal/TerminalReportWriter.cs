@@ -55,6 +55,16 @@ public static class TerminalReportWriter
         }
 
         if (r.Go is not null) TerminalGoWriter.Write(r.Go, w);
+        if (r.Core is { } core)
+        {
+            w.WriteLine($"CORE ({core.File}: {core.Threads} thread(s), {Size(core.Dumped)} of memory dumped)");
+            var dumpTable = new TextTable("kind", "owner", "virtual", "dumped") { LeftAligned = new HashSet<int> { 0, 1 } };
+            foreach (var o in core.Owners.Take(ownersPerKind * 3)) dumpTable.Add(o.Kind, Shorten(o.Owner, 52), Size(o.Virtual), Size(o.Dumped));
+            dumpTable.WriteTo(w, "  ");
+            w.WriteLine("  a core cannot tell:");
+            foreach (var c in core.CannotTell) w.WriteLine($"    - {c}");
+            w.WriteLine();
+        }
 
         if (r.Checks.Count > 0)
         {

@@ -1,0 +1,122 @@
+using Memlens.Core.Model;
+using Memlens.Formats.Elf;
+using Memlens.Formats.Procfs;
+
+namespace Memlens.Core.Sources;
+
+/// <summary>
+/// An ELF core dump as a snapshot: PT_LOAD → regions (named from NT_FILE; [vdso] from AT_SYSINFO_EHDR), NT_PRSTATUS →
+/// threads with their stack pointers, the dumped bytes → the memory probe. A core has no RSS or PSS.
+/// </summary>
+public static class CoreSource
+{
+    public static bool IsCore(string path)
+    {
+        try
+        {
+            using var s = File.OpenRead(path);
+            Span<byte> h = stackalloc byte[18];
+            return s.ReadAtLeast(h, 18, throwOnEndOfStream: false) == 18 && h[..4].SequenceEqual("\u007fELF"u8) && h[16] == 4 && h[17] == 0;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return false; }
+    }
+
+    public sealed record Loaded(ProcessSnapshot Snapshot, ElfCoreFile Core);
+
+    public static Loaded Load(string path, string? exeOverride = null)
+    {
+        ElfCoreFile core;
+        Stream stream;
+        try
+        {
+            stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 4096, FileOptions.RandomAccess);
+            core = ElfCoreFile.Read(stream, path);
+        }
+        catch (ElfFormatException e) { throw new MemlensException(ExitCode.BadInput, e.Message); }
+        catch (EndOfStreamException) { throw new MemlensException(ExitCode.BadInput, $"{path}: the core ends inside its headers (truncated)"); }
+        catch (FileNotFoundException) { throw new MemlensException(ExitCode.BadInput, $"{path}: no such core file"); }
+        catch (UnauthorizedAccessException) { throw new MemlensException(ExitCode.PermissionDenied, $"{path}: permission denied"); }
+
+        var files = core.Files.GroupBy(f => f.Start).ToDictionary(g => g.Key, g => g.First());
+        ulong? vdso = core.Auxv.TryGetValue(ElfCoreFile.AT_SYSINFO_EHDR, out ulong v) ? v : null;
+        // The kernel aligns PT_LOADs to the page (ELF_EXEC_PAGESIZE); gdb's gcore writes 1, marks inaccessible
+        // mappings readable, and leaves read-only file mappings out of PT_LOAD (they are only in NT_FILE).
+        bool gdb = core.Loads.Count > 0 && core.Loads.All(l => l.Align == 1);
+        var maps = new List<MapsEntry>();
+        foreach (var l in core.Loads)
+        {
+            files.TryGetValue(l.VirtualAddress, out var file);
+            string perms = l.Permissions + "p";
+            if (gdb && file is null && perms == "r--p") perms = "---p";
+            string name = file?.Path ?? (l.VirtualAddress == vdso ? "[vdso]" : l.VirtualAddress == 0xffffffffff600000 ? "[vsyscall]" : "");
+            maps.Add(new MapsEntry(l.VirtualAddress, l.VirtualAddress + l.MemorySize, perms, file?.Offset ?? 0, "00:00", file is null ? 0UL : 1UL, name));
+        }
+        var covered = maps.Select(m => m.Start).ToHashSet();
+        foreach (var f in core.Files.Where(f => !covered.Contains(f.Start)))
+            maps.Add(new MapsEntry(f.Start, f.End, "r--p", f.Offset, "00:00", 1, f.Path));   // not dumped; protections not recorded
+        var regions = new List<Region>();
+        foreach (var m in maps.OrderBy(m => m.Start)) regions.Add(new Region(regions.Count, m, null));
+        // The thread whose stack pointer lies in the region holding AT_PHDR's process is unknown; the main stack is the
+        // region that holds the first thread's pointer when that region is not file-backed.
+        string? exe = exeOverride ?? ExeFromAuxv(core);
+        var threads = core.Threads.Select(t => new ThreadInfo(t.Tid, null, new TaskSyscall(false, null, t.StackPointer, t.InstructionPointer), null)).ToList();
+        int pid = core.Threads.FirstOrDefault()?.Tid ?? 0;
+        var snapshot = new ProcessSnapshot
+        {
+            Pid = pid,
+            Comm = core.Command,
+            Exe = exe,
+            Cmdline = core.Arguments is null ? [] : core.Arguments.Split(' ', StringSplitOptions.RemoveEmptyEntries),
+            Regions = regions,
+            HasSmaps = false,
+            Threads = threads,
+            Source = $"core {path}",
+            PageSize = 4096,
+            Images = new CoreImageInspector(exeOverride, exe),
+            Memory = new CoreMemoryProbe(stream, core),
+        };
+        snapshot.Warnings.Add("a core dump has no RSS, PSS or swap: memlens shows each owner's dumped bytes instead (see CORE)");
+        if (gdb) snapshot.Warnings.Add("written by gdb's gcore (p_align 1): it marks PROT_NONE mappings readable, so anonymous read-only mappings are taken as PROT_NONE reservations, and file mappings it left out of PT_LOAD are shown from NT_FILE as r--p (their protections are not recorded); a kernel-written core records protections exactly");
+        snapshot.Warnings.AddRange(core.Problems.Select(p => p + " (the report is partial)"));
+        return new Loaded(snapshot, core);
+    }
+
+    private static string? ExeFromAuxv(ElfCoreFile core)
+    {
+        if (!core.Auxv.TryGetValue(ElfCoreFile.AT_PHDR, out ulong phdr)) return core.Files.FirstOrDefault()?.Path;
+        return core.Files.FirstOrDefault(f => phdr >= f.Start && phdr < f.End)?.Path ?? core.Files.FirstOrDefault()?.Path;
+    }
+
+    /// <summary>Reads ELF layouts from the files on this machine; --exe stands in for the executable.</summary>
+    private sealed class CoreImageInspector(string? exeOverride, string? exePath) : IImageInspector
+    {
+        private readonly FileImageInspector _files = new("/nonexistent");
+
+        public ImageLayout? Inspect(Region region, out string? problem)
+        {
+            if (exeOverride is not null && region.Map.FilePath == exePath)
+            {
+                var stand = new Region(region.Index, region.Map with { Path = exeOverride }, null);
+                return _files.Inspect(stand, out problem);
+            }
+            return _files.Inspect(region, out problem);
+        }
+    }
+
+    /// <summary>Serves reads from the bytes the core holds for an address (nothing where p_filesz is 0).</summary>
+    private sealed class CoreMemoryProbe(Stream stream, ElfCoreFile core) : IMemoryProbe
+    {
+        public bool TryRead(ulong address, Span<byte> destination)
+        {
+            foreach (var l in core.Loads)
+            {
+                if (address < l.VirtualAddress || address + (ulong)destination.Length > l.VirtualAddress + l.FileSize) continue;
+                long at = (long)(l.Offset + (address - l.VirtualAddress));
+                if (at + destination.Length > stream.Length) return false;
+                stream.Position = at;
+                return stream.ReadAtLeast(destination, destination.Length, throwOnEndOfStream: false) == destination.Length;
+            }
+            return false;
+        }
+    }
+}

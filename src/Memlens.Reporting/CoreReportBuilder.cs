@@ -1,0 +1,31 @@
+using Memlens.Core.Sources;
+using Memlens.Reporting.Model;
+
+namespace Memlens.Reporting;
+
+public static class CoreReportBuilder
+{
+    public static readonly IReadOnlyList<string> CannotTell =
+    [
+        "RSS, PSS, swap: a core records contents, not which pages were resident",
+        "what coredump_filter left out (default 0x33: file-backed private mappings keep only an ELF header page; VM_DONTDUMP and VM_IO mappings nothing)",
+        "never-written anonymous memory: it is either skipped (p_filesz 0 for reservations) or written as zero pages",
+        "what a runtime's own dumper skipped (.NET createdump leaves out memory it does not need)",
+        "the [heap] and [stack] names: the main stack is found from the first thread's stack pointer, the brk heap is not named",
+        "[vvar] pages (kernel data the vDSO reads): gdb's gcore leaves them out, so VSZ is short by their size",
+    ];
+
+    /// <summary>The report of a core, with dumped bytes per owner added.</summary>
+    public static Report Build(CoreSource.Loaded loaded)
+    {
+        var report = ReportBuilder.Build(loaded.Snapshot);
+        var dumped = loaded.Core.Loads.ToDictionary(l => l.VirtualAddress, l => l.FileSize);
+        var owners = loaded.Snapshot.Regions.GroupBy(r => (r.Attribution!.Kind, r.Attribution.Owner))
+            .Select(g => new CoreOwnerRow(g.Key.Kind, g.Key.Owner, (ulong)g.Sum(r => (decimal)r.Size), (ulong)g.Sum(r => (decimal)dumped.GetValueOrDefault(r.Start))))
+            .OrderByDescending(o => o.Dumped).ThenByDescending(o => o.Virtual).ToList();
+        return report with
+        {
+            Core = new CoreReport(loaded.Snapshot.Source["core ".Length..], loaded.Core.Threads.Count, (ulong)owners.Sum(o => (decimal)o.Dumped), owners, CannotTell),
+        };
+    }
+}

@@ -1,0 +1,108 @@
+using System.Diagnostics;
+using System.Globalization;
+using Memlens.Core.Sources;
+using Memlens.Reporting;
+using Memlens.Tests.Support;
+
+namespace Memlens.Tests.Integration;
+
+/// <summary>Cores the suite makes with gdb's gcore from its own processes, and malformed cores built from them.</summary>
+public class CoreDumpTests
+{
+    private static string Gcore(int pid)
+    {
+        string prefix = Path.Combine(Directory.CreateTempSubdirectory("memlens-core-").FullName, "core");
+        var psi = new ProcessStartInfo("gcore", ["-o", prefix, pid.ToString(CultureInfo.InvariantCulture)]) { RedirectStandardOutput = true, RedirectStandardError = true };
+        using var p = Process.Start(psi)!;
+        p.StandardOutput.ReadToEnd();
+        p.StandardError.ReadToEnd();
+        p.WaitForExit();
+        string path = $"{prefix}.{pid}";
+        Assert.True(File.Exists(path), $"gcore made no {path}");
+        return path;
+    }
+
+    [Fact]
+    public void A_c_core_gives_the_live_owners_and_dumped_bytes()
+    {
+        using var subject = Subject.Start(SubjectBuilds.Threads);
+        var live = LiveProcess.Load(subject.Pid);
+        var liveReport = ReportBuilder.Build(live);
+        var loaded = CoreSource.Load(Gcore(subject.Pid));
+        var report = CoreReportBuilder.Build(loaded);
+        // gcore leaves out only the kernel's [vvar] pages (unreadable): everything else of VSZ is there.
+        ulong vvar = live.Regions.Where(r => r.Map.Path.StartsWith("[vvar", StringComparison.Ordinal)).Aggregate(0UL, (a, r) => a + r.Size);
+        Assert.Equal(liveReport.Totals.Virtual - vvar, report.Totals.Virtual);
+        Assert.Equal(5, report.Core!.Threads);
+        Assert.Equal(4, report.Groups.Count(g => g.Owner.StartsWith("glibc malloc arena", StringComparison.Ordinal)));
+        Assert.Contains(loaded.Snapshot.Regions, r => r.Attribution!.Owner.StartsWith("glibc malloc arena", StringComparison.Ordinal) && r.Attribution.Evidence.Contains("heap_info confirms it", StringComparison.Ordinal));
+        foreach (var t in live.Threads.Where(t => t.Tid != subject.Pid))
+            Assert.Contains(report.Groups, g => g.Owner == $"thread {t.Tid} (?)");
+        Assert.Contains(report.Regions, r => r.Owner == SubjectBuilds.Threads && r.Detail == "text");
+        Assert.Contains(report.Warnings, w => w.StartsWith("written by gdb's gcore", StringComparison.Ordinal));
+        Assert.True(report.Core.Dumped > 0);
+        Assert.Null(report.Totals.Rss);
+        Assert.Equal(report.Core.Dumped, report.Core.Owners.Aggregate(0UL, (a, o) => a + o.Dumped));
+    }
+
+    [Fact]
+    public void A_go_core_labels_the_runtime_regions()
+    {
+        using var subject = Subject.Start(SubjectBuilds.GoHttpPure);
+        var report = CoreReportBuilder.Build(CoreSource.Load(Gcore(subject.Pid)));
+        Assert.Contains(report.Groups, g => g.Owner == "Go heap arenas");
+        Assert.Contains(report.Groups, g => g.Owner == "Go page-allocator summaries and scavenger index");
+        Assert.Equal("gohttp-pure", report.Process.Comm);
+        var r = MemlensCli.Run("report", CoreFile(report), "--exe", SubjectBuilds.GoHttpPure);
+        Assert.Equal(0, r.ExitCode);
+        Assert.Contains("CORE (", r.Out);
+        Assert.Contains("a core cannot tell:", r.Out);
+    }
+
+    private static string CoreFile(Memlens.Reporting.Model.Report report) => report.Core!.File;
+
+    [Fact]
+    public void A_truncated_core_is_a_partial_report_that_says_so()
+    {
+        using var subject = Subject.Start(SubjectBuilds.Threads);
+        string core = Gcore(subject.Pid);
+        string cut = core + ".cut";
+        using (var src = File.OpenRead(core))
+        using (var dst = File.Create(cut))
+        {
+            var buffer = new byte[src.Length / 3];
+            src.ReadExactly(buffer);
+            dst.Write(buffer);
+        }
+        var r = MemlensCli.Run("report", cut);
+        Assert.Equal(0, r.ExitCode);
+        Assert.Contains("the core is truncated", r.Out);
+        Assert.Contains("(the report is partial)", r.Out);
+    }
+
+    [Fact]
+    public void Corrupt_cores_are_one_line()
+    {
+        using var subject = Subject.Start(SubjectBuilds.Threads);
+        string core = Gcore(subject.Pid);
+        var bytes = File.ReadAllBytes(core)[..4096];
+        string headerOnly = core + ".head";
+        File.WriteAllBytes(headerOnly, bytes[..40]);
+        var r = MemlensCli.Run("report", headerOnly);
+        Assert.Equal(6, r.ExitCode);
+        Assert.Single(r.Error.TrimEnd('\n').Split('\n'));
+        // A note that claims more bytes than its segment holds: the notes after it are skipped, not trusted.
+        var loaded = Memlens.Formats.Elf.ElfCoreFile.Read(new MemoryStream(CorruptNote(File.ReadAllBytes(core))), "corrupt");
+        Assert.Contains(loaded.Problems, p => p.Contains("past its segment", StringComparison.Ordinal));
+    }
+
+    /// <summary>Sets the first note's descsz to 2^31 − 1.</summary>
+    private static byte[] CorruptNote(byte[] core)
+    {
+        using var s = new MemoryStream(core);
+        var elf = Memlens.Formats.Elf.ElfFile.Read(s, "core");
+        var note = elf.ProgramHeaders.First(p => p.Type == Memlens.Formats.Elf.ElfProgramHeader.PT_NOTE);
+        BitConverter.TryWriteBytes(core.AsSpan((int)note.Offset + 4, 4), int.MaxValue);
+        return core;
+    }
+}
