@@ -31,11 +31,16 @@ public class TopTests
     [Fact]
     public void By_program_adds_up_a_programs_processes_and_threads()
     {
-        using var a = Subject.Start(SubjectBuilds.Threads);
-        using var b = Subject.Start(SubjectBuilds.Threads);
+        // A copy with a name of its own: other tests run `threads` subjects at the same time.
+        string name = $"top{Guid.NewGuid():N}"[..12];
+        string exe = Path.Combine(Directory.CreateTempSubdirectory("memlens-top-").FullName, name);
+        File.Copy(SubjectBuilds.Threads, exe);
+        File.SetUnixFileMode(exe, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        using var a = Subject.Start(exe);
+        using var b = Subject.Start(exe);
         var r = MemlensCli.Run("--by", "program", "--json", "-n", "100000");   // no command: top
         using var doc = JsonDocument.Parse(r.Out);
-        var row = doc.RootElement.GetProperty("rows").EnumerateArray().Single(x => x.GetProperty("key").GetString() == "threads");
+        var row = doc.RootElement.GetProperty("rows").EnumerateArray().Single(x => x.GetProperty("key").GetString() == name);
         Assert.Equal(2, row.GetProperty("processes").GetInt32());
         Assert.Equal(10, row.GetProperty("threads").GetInt32());
     }
