@@ -35,7 +35,6 @@ public class TopTests
         string name = $"top{Guid.NewGuid():N}"[..12];
         string exe = Path.Combine(Directory.CreateTempSubdirectory("memlens-top-").FullName, name);
         File.Copy(SubjectBuilds.Threads, exe);
-        File.SetUnixFileMode(exe, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         using var a = Subject.Start(exe);
         using var b = Subject.Start(exe);
         var r = MemlensCli.Run("--by", "program", "--json", "-n", "100000");   // no command: top
