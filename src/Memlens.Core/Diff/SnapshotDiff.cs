@@ -17,18 +17,23 @@ public static partial class SnapshotDiff
 {
     public const int MaxRegionsListed = 20;
 
-    public static string Identity(Attribution a)
+    /// <param name="names">thread names known from either side, for a side that has none (a core dump).</param>
+    public static string Identity(Attribution a, IReadOnlyDictionary<int, string>? names = null)
     {
         if (a.Owner.StartsWith("glibc malloc arena ", StringComparison.Ordinal)) return "glibc malloc arenas";
         var thread = ThreadOwner().Match(a.Owner);
-        if (thread.Success) return thread.Groups[2].Success ? "main thread stack" : $"thread stack ({thread.Groups[1].Value})";
-        return a.Owner;
+        if (!thread.Success) return a.Owner;
+        if (thread.Groups[3].Success) return "main thread stack";
+        string name = thread.Groups[2].Value;
+        if (name == "?" && names is not null && names.TryGetValue(int.Parse(thread.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture), out var known)) name = known;
+        return $"thread stack ({name})";
     }
 
     public static (IReadOnlyList<OwnerChange> Changes, Figures Before, Figures After) Compare(ProcessSnapshot a, ProcessSnapshot b)
     {
-        var before = Group(a);
-        var after = Group(b);
+        var names = a.Threads.Concat(b.Threads).Where(t => t.Name is not null).GroupBy(t => t.Tid).ToDictionary(g => g.Key, g => g.First().Name!);
+        var before = Group(a, names);
+        var after = Group(b, names);
         var changes = new List<OwnerChange>();
         foreach (var key in before.Keys.Union(after.Keys))
         {
@@ -36,10 +41,12 @@ public static partial class SnapshotDiff
             var fb = after.TryGetValue(key, out var y) ? Figures.Sum(y.Select(r => r.Figures)) : Figures.Zero;
             var ra = (x ?? []).Select(Range).ToHashSet();
             var rb = (y ?? []).Select(Range).ToHashSet();
+            // RSS counts only when both sides know it (a core or a maps-only snapshot does not).
+            bool rss = fa.Rss is not null && fb.Rss is not null;
             string change = x is null ? "appeared" : y is null ? "vanished"
-                : fb.Virtual > fa.Virtual || (fb.Rss ?? 0) > (fa.Rss ?? 0) ? "grew"
-                : fb.Virtual < fa.Virtual || (fb.Rss ?? 0) < (fa.Rss ?? 0) ? "shrank"
-                : ra.SetEquals(rb) && fa == fb ? "same" : "moved";
+                : fb.Virtual > fa.Virtual || (rss && fb.Rss > fa.Rss) ? "grew"
+                : fb.Virtual < fa.Virtual || (rss && fb.Rss < fa.Rss) ? "shrank"
+                : ra.SetEquals(rb) && (fa == fb || !rss) ? "same" : "moved";
             changes.Add(new OwnerChange(key.Kind, key.Identity, change, fa, fb,
                 rb.Except(ra).Take(MaxRegionsListed).ToList(), ra.Except(rb).Take(MaxRegionsListed).ToList()));
         }
@@ -48,11 +55,11 @@ public static partial class SnapshotDiff
         return (ordered, Breakdown.Of(a.Regions).Total, Breakdown.Of(b.Regions).Total);
     }
 
-    private static Dictionary<(string Kind, string Identity), List<Region>> Group(ProcessSnapshot s) =>
-        s.Regions.GroupBy(r => (r.Attribution!.Kind, Identity(r.Attribution))).ToDictionary(g => g.Key, g => g.ToList());
+    private static Dictionary<(string Kind, string Identity), List<Region>> Group(ProcessSnapshot s, IReadOnlyDictionary<int, string> names) =>
+        s.Regions.GroupBy(r => (r.Attribution!.Kind, Identity(r.Attribution, names))).ToDictionary(g => g.Key, g => g.ToList());
 
     private static string Range(Region r) => $"{r.Start:x}-{r.End:x} {r.Map.Perms}";
 
-    [GeneratedRegex(@"^thread \d+ \((.*?)(, main)?\)$")]
+    [GeneratedRegex(@"^thread (\d+) \((.*?)(, main)?\)$")]
     private static partial Regex ThreadOwner();
 }

@@ -49,11 +49,13 @@ public static class CoreSource
             string perms = l.Permissions + "p";
             if (gdb && file is null && perms == "r--p") perms = "---p";
             string name = file?.Path ?? (l.VirtualAddress == vdso ? "[vdso]" : l.VirtualAddress == 0xffffffffff600000 ? "[vsyscall]" : "");
+            if (gdb && name == "[vsyscall]") perms = "--xp";   // the gate page is execute-only; gdb adds R to everything
             maps.Add(new MapsEntry(l.VirtualAddress, l.VirtualAddress + l.MemorySize, perms, file?.Offset ?? 0, "00:00", file is null ? 0UL : 1UL, name));
         }
         var covered = maps.Select(m => m.Start).ToHashSet();
+        var layouts = new Dictionary<string, ElfFile?>();
         foreach (var f in core.Files.Where(f => !covered.Contains(f.Start)))
-            maps.Add(new MapsEntry(f.Start, f.End, "r--p", f.Offset, "00:00", 1, f.Path));   // not dumped; protections not recorded
+            maps.Add(new MapsEntry(f.Start, f.End, PermsFromFile(f, layouts, exeOverride, ExeFromAuxv(core)), f.Offset, "00:00", 1, f.Path));
         var regions = new List<Region>();
         foreach (var m in maps.OrderBy(m => m.Start)) regions.Add(new Region(regions.Count, m, null));
         // The thread whose stack pointer lies in the region holding AT_PHDR's process is unknown; the main stack is the
@@ -76,9 +78,26 @@ public static class CoreSource
             Memory = new CoreMemoryProbe(stream, core),
         };
         snapshot.Warnings.Add("a core dump has no RSS, PSS or swap: memlens shows each owner's dumped bytes instead (see CORE)");
-        if (gdb) snapshot.Warnings.Add("written by gdb's gcore (p_align 1): it marks PROT_NONE mappings readable, so anonymous read-only mappings are taken as PROT_NONE reservations, and file mappings it left out of PT_LOAD are shown from NT_FILE as r--p (their protections are not recorded); a kernel-written core records protections exactly");
+        if (gdb) snapshot.Warnings.Add("written by gdb's gcore (p_align 1): it marks PROT_NONE mappings readable, so anonymous read-only mappings are taken as PROT_NONE reservations, and file mappings it left out of PT_LOAD are shown from NT_FILE with the protections of the file's own PT_LOAD (r--p when the file is not here); a kernel-written core records protections exactly");
         snapshot.Warnings.AddRange(core.Problems.Select(p => p + " (the report is partial)"));
         return new Loaded(snapshot, core);
+    }
+
+    /// <summary>
+    /// A mapping gcore left out of PT_LOAD: its protections are those of the file's PT_LOAD at that offset, when the
+    /// file is here to read; otherwise r--p, and the warning says protections were not recorded.
+    /// </summary>
+    private static string PermsFromFile(CoreFileMapping f, Dictionary<string, ElfFile?> cache, string? exeOverride, string? exe)
+    {
+        string path = exeOverride is not null && f.Path == exe ? exeOverride : f.Path;
+        if (!cache.TryGetValue(path, out var elf))
+        {
+            try { elf = File.Exists(path) ? ElfFile.Read(path) : null; }
+            catch (Exception e) when (e is ElfFormatException or IOException or UnauthorizedAccessException) { elf = null; }
+            cache[path] = elf;
+        }
+        var load = elf?.Loads.FirstOrDefault(l => f.Offset >= (l.Offset & ~4095UL) && f.Offset < l.Offset + Math.Max(l.FileSize, 1));
+        return load is null ? "r--p" : load.Permissions + "p";
     }
 
     private static string? ExeFromAuxv(ElfCoreFile core)

@@ -46,6 +46,17 @@ public class CoreDumpTests
     }
 
     [Fact]
+    public void A_core_lines_up_with_its_still_running_process()
+    {
+        using var subject = Subject.Start(SubjectBuilds.Threads);
+        string core = Gcore(subject.Pid);
+        var d = ChangeReportBuilder.Diff(CoreSource.Load(core).Snapshot, LiveProcess.Load(subject.Pid));
+        // What differs is what a core cannot record: the [vvar] pages and the [heap] name. Threads, arenas, images match.
+        Assert.All(d.Changes, c => Assert.True(c.Owner is "[vvar]" or "[vvar_vclock]" or "brk heap (glibc main arena)" or "anonymous private", $"{c.Change} {c.Owner}"));
+        Assert.DoesNotContain(d.Changes, c => c.Owner.StartsWith("thread stack", StringComparison.Ordinal) || c.Owner == "glibc malloc arenas");
+    }
+
+    [Fact]
     public void A_go_core_labels_the_runtime_regions()
     {
         using var subject = Subject.Start(SubjectBuilds.GoHttpPure);
