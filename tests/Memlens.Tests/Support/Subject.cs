@@ -65,8 +65,12 @@ public static class SubjectBuilds
     private static string Go(string name, bool cgo)
     {
         var env = new Dictionary<string, string> { ["CGO_ENABLED"] = cgo ? "1" : "0", ["GO111MODULE"] = "off" };
-        if (Environment.GetEnvironmentVariable("GOCACHE") is null && Environment.GetEnvironmentVariable("HOME") is null)
-            env["GOCACHE"] = Path.Combine(Dir, "gocache");
+        // Without HOME (a bare CI environment) Go has no default cache or GOPATH: give it both.
+        if (Environment.GetEnvironmentVariable("HOME") is null)
+        {
+            if (Environment.GetEnvironmentVariable("GOCACHE") is null) env["GOCACHE"] = Path.Combine(Dir, "gocache");
+            if (Environment.GetEnvironmentVariable("GOPATH") is null) env["GOPATH"] = Path.Combine(Dir, "gopath");
+        }
         return RunEnv(env, "go", "build", "-o", Out(name), Source("gohttp.go"));
     }
 
