@@ -57,12 +57,10 @@ public static class FindingsWriter
             list.Add(new Finding("Thread stacks", f.Virtual,
                 $"{threads.Count} thread stack(s) outside the main stack take {Format(f.Virtual)} of VSZ (most are {Format((ulong)sizes.Key)} each, the pthread default from RLIMIT_STACK) but only {Format(f.Rss)} resident: a stack uses RAM only for the depth it has reached. pthread_attr_setstacksize or `ulimit -s` set the size."));
         }
-        var guards = b.AllOwners.SelectMany(o => o.Regions).Where(r => r.Attribution!.Kind == Kinds.Stack && r.Attribution.Detail == "guard").ToList();
         var unknown = b.AllOwners.FirstOrDefault(o => o.Owner.StartsWith("thread stacks (owner", StringComparison.Ordinal));
         if (unknown is not null)
             list.Add(new Finding("Stacks with no live thread", unknown.Figures.Virtual,
                 $"{unknown.Regions.Count(r => r.Attribution!.Detail == "stack")} stack-shaped mapping(s) ({Format(unknown.Figures.Virtual)}, {Format(unknown.Figures.Rss)} resident) hold no live thread's stack pointer: typically stacks glibc keeps cached after their threads exit (up to 40 MiB, glibc.pthread.stack_cache_size)."));
-        _ = guards;
     }
 
     private static void Go(List<Finding> list, Breakdown b)
