@@ -64,7 +64,7 @@ public sealed class AddressSpace
         {
             var s = _segments[i];
             ulong a = Math.Max(s.Start, start), b = Math.Min(s.End, end);
-            string perms = rwx + s.Perms[3];
+            string perms = s.Perms[3] == 'p' && rwx == s.Perms[..3] ? s.Perms : rwx + s.Perms[3];
             if (s.NoAccess && rwx != "---") up += b - a;
             if (!s.NoAccess && rwx == "---") down += b - a;
             changed.Add(s with { Start = a, End = b, Perms = perms, Offset = s.Offset + (a - s.Start), Changed = by });

@@ -40,15 +40,15 @@ public sealed class StraceReplayer
                 {
                     ulong start = unchecked((ulong)ret);
                     TryInteger(a[1], out long length);
-                    var prot = Flags(a[2], ProtBits);
-                    var flags = Flags(a[3], MapBits);
+                    long prot = Mask(a[2], ProtBits);
+                    long flags = Mask(a[3], MapBits);
                     var (fd, path) = StraceValues.Fd(a[4]);
                     TryInteger(a[5], out long offset);
                     if (c.Name == "mmap2") offset *= (long)Page;
-                    bool anonymous = flags.Contains("MAP_ANONYMOUS") || fd < 0;
-                    bool shared = flags.Contains("MAP_SHARED");
+                    bool anonymous = (flags & 0x20) != 0 || fd < 0;   // MAP_ANONYMOUS
+                    bool shared = (flags & 0x1) != 0;                   // MAP_SHARED
                     string name = anonymous ? (shared ? "/dev/zero (deleted)" : "") : path ?? $"fd {fd} (strace -y shows paths)";
-                    var s = new Segment(start, start + Up((ulong)length), Rwx(prot) + (shared ? 's' : 'p'), name, anonymous ? 0 : (ulong)offset, by, null);
+                    var s = new Segment(start, start + Up((ulong)length), Perms(prot, shared), name, anonymous ? 0 : (ulong)offset, by, null);
                     proc.Space.Map(s);
                     tally.Mapped += s.Size;
                     if (!s.NoAccess) tally.Committed += s.Size;
@@ -59,7 +59,7 @@ public sealed class StraceReplayer
                 break;
             case "mprotect" or "pkey_mprotect" when a.Count >= 3 && TryAddress(a[0], out ulong addr) && TryInteger(a[1], out long len):
                 {
-                    var (up, down) = proc.Space.Protect(addr, addr + Up((ulong)len), Rwx(Flags(a[2], ProtBits)), by);
+                    var (up, down) = proc.Space.Protect(addr, addr + Up((ulong)len), Perms(Mask(a[2], ProtBits), false)[..3], by);
                     tally.Committed += up;
                     tally.Decommitted += down;
                     break;
@@ -208,8 +208,11 @@ public sealed class StraceReplayer
         return text[start..end].Trim();
     }
 
-    private static string Rwx(HashSet<string> prot) =>
-        $"{(prot.Contains("PROT_READ") ? 'r' : '-')}{(prot.Contains("PROT_WRITE") ? 'w' : '-')}{(prot.Contains("PROT_EXEC") ? 'x' : '-')}";
+    private static readonly string[] PrivatePerms = ["---p", "r--p", "-w-p", "rw-p", "--xp", "r-xp", "-wxp", "rwxp"];
+    private static readonly string[] SharedPerms = ["---s", "r--s", "-w-s", "rw-s", "--xs", "r-xs", "-wxs", "rwxs"];
+
+    /// <summary>maps-style permissions from PROT_READ=1, PROT_WRITE=2, PROT_EXEC=4, without building a string per call.</summary>
+    private static string Perms(long prot, bool shared) => (shared ? SharedPerms : PrivatePerms)[prot & 7];
 
     private static ulong Up(ulong n) => (n + Page - 1) & ~(Page - 1);
 }

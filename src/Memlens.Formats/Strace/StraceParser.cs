@@ -87,7 +87,7 @@ public sealed class StraceParser(Action<StraceCall> onCall, Action<StraceEvent>?
             int resumed = rest.IndexOf(" resumed>"u8);
             if (resumed < 0) { Bad(raw); return; }
             if (!IsMemoryCall(rest[5..resumed])) return;
-            string name = Encoding.ASCII.GetString(rest[5..resumed]);
+            string name = CallName(rest[5..resumed]);
             if (_pending.TryGetValue(pid, out var applied) && applied.Name == name + " (applied)")
             {
                 _pending.Remove(pid);
@@ -113,7 +113,7 @@ public sealed class StraceParser(Action<StraceCall> onCall, Action<StraceEvent>?
             if (_pending.Count > 0 && rest.EndsWith("<unfinished ...>"u8)) _pending.Remove(pid);
             return;
         }
-        string call = Encoding.ASCII.GetString(rest[..paren]);
+        string call = CallName(rest[..paren]);
         var body = rest[(paren + 1)..];
         if (body.EndsWith("<unfinished ...>"u8))
         {
@@ -192,9 +192,9 @@ public sealed class StraceParser(Action<StraceCall> onCall, Action<StraceEvent>?
 
     private double? Seconds(string time)
     {
-        var parts = time.Split(':');
-        if (parts.Length == 3 && int.TryParse(parts[0], out int h) && int.TryParse(parts[1], out int m) &&
-            double.TryParse(parts[2], System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out double s))
+        // "hh:mm:ss[.ffffff]" without splitting into strings: it is parsed for every kept line.
+        if (time.Length >= 8 && time[2] == ':' && time[5] == ':' && int.TryParse(time.AsSpan(0, 2), out int h) && int.TryParse(time.AsSpan(3, 2), out int m) &&
+            double.TryParse(time.AsSpan(6), System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out double s))
             return (h * 3600) + (m * 60) + s;
         if (!double.TryParse(time, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out double v)) return null;
         // -r prints the time since the previous line; small values are relative, large ones epoch seconds (-ttt).
@@ -206,6 +206,20 @@ public sealed class StraceParser(Action<StraceCall> onCall, Action<StraceEvent>?
     {
         Garbage++;
         if (Garbage <= 20) onEvent?.Invoke(new StraceEvent(DefaultPid, _line, "garbage", Encoding.UTF8.GetString(raw[..Math.Min(raw.Length, 120)])));
+    }
+
+    /// <summary>The call's name as one shared string (they repeat millions of times in a long log).</summary>
+    private static string CallName(ReadOnlySpan<byte> name)
+    {
+        foreach (var known in MemoryCalls)
+            if (known.Length == name.Length && MatchesAscii(known, name)) return known;
+        return Encoding.ASCII.GetString(name);
+    }
+
+    private static bool MatchesAscii(string s, ReadOnlySpan<byte> b)
+    {
+        for (int i = 0; i < s.Length; i++) if (s[i] != b[i]) return false;
+        return true;
     }
 
     private static bool IsMemoryLine(ReadOnlySpan<byte> rest)

@@ -26,6 +26,27 @@ public static class StraceValues
         return ok;
     }
 
+    /// <summary>Flags as a bit mask, from "A|B", "0x3 /* A|B */" or a raw number; names not in <paramref name="bits"/> are ignored.</summary>
+    public static long Mask(string text, Dictionary<string, long> bits)
+    {
+        var s = text.AsSpan().Trim();
+        int comment = s.IndexOf("/*", StringComparison.Ordinal);
+        if (comment >= 0)
+        {
+            int end = s.IndexOf("*/", StringComparison.Ordinal);
+            s = s[(comment + 2)..(end < 0 ? s.Length : end)].Trim();
+        }
+        long mask = 0;
+        foreach (var range in s.Split('|'))
+        {
+            var part = s[range].Trim();
+            if (part.StartsWith("0x", StringComparison.OrdinalIgnoreCase) && long.TryParse(part[2..], NumberStyles.HexNumber, CultureInfo.InvariantCulture, out long hex)) mask |= hex;
+            else if (part.Length > 0 && char.IsAsciiDigit(part[0]) && long.TryParse(part, NumberStyles.None, CultureInfo.InvariantCulture, out long dec)) mask |= dec;
+            else if (bits.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(part, out long bit)) mask |= bit;
+        }
+        return mask;
+    }
+
     /// <summary>The set of symbolic flags, from "A|B", "0x3 /* A|B */", or a raw number decoded with <paramref name="bits"/>.</summary>
     public static HashSet<string> Flags(string text, IReadOnlyDictionary<string, long> bits)
     {
@@ -69,14 +90,14 @@ public static class StraceValues
         return c < 0 ? s : s[..c];
     }
 
-    public static readonly IReadOnlyDictionary<string, long> ProtBits = new Dictionary<string, long>
+    public static readonly Dictionary<string, long> ProtBits = new()
     {
         ["PROT_READ"] = 1,
         ["PROT_WRITE"] = 2,
         ["PROT_EXEC"] = 4,
     };
 
-    public static readonly IReadOnlyDictionary<string, long> MapBits = new Dictionary<string, long>
+    public static readonly Dictionary<string, long> MapBits = new()
     {
         ["MAP_SHARED"] = 0x1,
         ["MAP_PRIVATE"] = 0x2,
@@ -90,7 +111,7 @@ public static class StraceValues
         ["MAP_FIXED_NOREPLACE"] = 0x100000,
     };
 
-    public static readonly IReadOnlyDictionary<string, long> CloneBits = new Dictionary<string, long>
+    public static readonly Dictionary<string, long> CloneBits = new()
     {
         ["CLONE_VM"] = 0x100,
         ["CLONE_FS"] = 0x200,
@@ -100,7 +121,7 @@ public static class StraceValues
         ["CLONE_THREAD"] = 0x10000,
     };
 
-    public static readonly IReadOnlyDictionary<string, long> MremapBits = new Dictionary<string, long>
+    public static readonly Dictionary<string, long> MremapBits = new()
     {
         ["MREMAP_MAYMOVE"] = 1,
         ["MREMAP_FIXED"] = 2,
