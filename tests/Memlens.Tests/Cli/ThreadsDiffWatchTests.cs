@@ -82,6 +82,16 @@ public class ThreadsDiffWatchTests
         Assert.DoesNotContain("sample 3 ", r.Out);
     }
 
+    [Fact]
+    public void Watch_reads_only_smaps_rollup_between_full_reads_of_a_huge_process()
+    {
+        using var subject = Subject.Start(SubjectBuilds.ManyMaps, "25000");
+        var r = MemlensCli.Run("watch", subject.Pid.ToString(CultureInfo.InvariantCulture), "--interval", "100ms", "--count", "2");
+        Assert.Equal(0, r.ExitCode);
+        Assert.Contains("sample 1 ", r.Out);
+        Assert.Matches(@"sample 2 \S+: RSS .* \(smaps_rollup only: 25,0\d\d mappings; full read every 10 samples\)", r.Out);
+    }
+
     [Theory]
     [InlineData("500ms", 0.5)]
     [InlineData("2s", 2)]
