@@ -35,7 +35,8 @@ internal static class CgroupCommand
         {
             // A snapshot: the cgroup as captured, and only the captured process's RSS.
             var snapshot = SnapshotSource.Load(target);
-            var files = ReadDir(Path.Combine(target, "cgroup.d"), File.Exists(Path.Combine(target, "cgroup.d", "path.txt")) ? File.ReadAllText(Path.Combine(target, "cgroup.d", "path.txt")).Trim() : target);
+            string copy = Path.Combine(target, "cgroup.d");
+            var files = CgroupFiles.Read(copy, File.Exists(Path.Combine(copy, "path.txt")) ? File.ReadAllText(Path.Combine(copy, "path.txt")).Trim() : target);
             var s = snapshot.Status;
             var data = CgroupView.Build(files, [new CgroupProcess(snapshot.Pid, snapshot.Comm, s?.RssAnon, s?.RssFile, s?.RssShmem, s?.VmSwap)], cpus, allProcesses: false);
             return data with { Notes = [.. data.Notes, "from a snapshot: only the captured process's RSS is known, not the other processes of the cgroup"] };
@@ -52,11 +53,5 @@ internal static class CgroupCommand
             ?? throw new MemlensException(ExitCode.BadInput, $"process {pid}: its memory cgroup is not mounted here (no cgroup2 mount, and no v1 hierarchy with the memory controller)");
         var cg = CgroupFiles.Read(dir);
         return CgroupView.Build(cg, CgroupView.ReadProcesses(cg.Processes(), procRoot), cpus);
-    }
-
-    private static CgroupFiles ReadDir(string dir, string label)
-    {
-        var files = Directory.EnumerateFiles(dir, "memory.*").ToDictionary(f => Path.GetFileName(f), File.ReadAllText, StringComparer.Ordinal);
-        return new CgroupFiles(label, files);
     }
 }

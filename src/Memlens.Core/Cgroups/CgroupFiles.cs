@@ -37,7 +37,8 @@ public sealed class CgroupFiles
 
     public ulong? S(string key) => Stat.TryGetValue(key, out ulong v) ? v : null;
 
-    public static CgroupFiles Read(string dir)
+    /// <param name="label">what to call it, when the directory is a copy (a snapshot's cgroup.d) rather than the cgroup itself.</param>
+    public static CgroupFiles Read(string dir, string? label = null)
     {
         var files = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var path in Directory.EnumerateFiles(dir, "memory.*").Concat(Directory.EnumerateFiles(dir, "cgroup.procs")))
@@ -47,7 +48,7 @@ public sealed class CgroupFiles
             var text = Formats.Procfs.ProcFileReader.TryReadText(path);
             if (text is not null && text.Length <= 1 << 20) files[name] = text;
         }
-        return new CgroupFiles(dir, files);
+        return new CgroupFiles(label ?? dir, files);
     }
 
     public IReadOnlyList<int> Processes() =>

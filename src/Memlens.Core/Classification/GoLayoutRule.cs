@@ -33,15 +33,13 @@ public sealed class GoLayoutRule
         {
             if (!context.IsGo) return;
             // The summary reservations exist from Go 1.14 (the sparse page allocator); an unknown version may have them.
-            var version = VersionOf(context.ExeLayout!.GoVersion);
+            var version = Memlens.Formats.Elf.GoBuildInfo.ParseVersion(context.ExeLayout!.GoVersion);
             if (version is { } v && (v.Major, v.Minor).CompareTo((1, 14)) < 0) return;
             string why = context.ExeLayout.GoEvidence + (context.ExeLayout.GoVersion is { } gv ? $", {gv}" : "");
             ClaimSummariesAndIndex(context, why);
         }
     }
 
-    public static (int Major, int Minor)? VersionOf(string? goVersion) =>
-        goVersion is null ? null : new Memlens.Formats.Elf.GoBuildInfo(goVersion, null, null, new Dictionary<string, string>()).Version;
 
     /// <summary>The hint window of arena hint i: from i&lt;&lt;40 | 0xc0&lt;&lt;32 up to the next TiB. i ≤ 0x3f: the windows above are user arenas and the mmap area.</summary>
     public static bool InArenaHintWindow(ulong address)

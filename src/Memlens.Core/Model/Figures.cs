@@ -34,7 +34,12 @@ public sealed record Figures(
     public Figures Plus(Figures o) => new(Regions + o.Regions, Virtual + o.Virtual, ReservedOnly + o.ReservedOnly, Committed + o.Committed,
         Add(Rss, o.Rss), Add(Pss, o.Pss), Add(Private, o.Private), Add(Shared, o.Shared), Add(Swap, o.Swap), Add(Anonymous, o.Anonymous), Add(Dirty, o.Dirty));
 
-    public static Figures Sum(IEnumerable<Figures> all) => all.Aggregate(Zero, (a, b) => a.Plus(b));
+    public static Figures Sum(IEnumerable<Figures> all)
+    {
+        var sum = new FiguresSum();
+        foreach (var f in all) sum.Add(f);
+        return sum.ToFigures();
+    }
 
     /// <summary>Null stays null: an unknown part makes an unknown sum rather than a wrong one.</summary>
     private static ulong? Add(ulong? a, ulong? b) => a is null || b is null ? null : a + b;

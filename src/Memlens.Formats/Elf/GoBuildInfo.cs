@@ -13,15 +13,14 @@ public sealed record GoBuildInfo(string GoVersion, string? Path, string? MainMod
     public const int MaxSectionBytes = 1 << 20;
 
     /// <summary>(major, minor) of "go1.19.8", or null for a development or unknown version.</summary>
-    public (int Major, int Minor)? Version
+    public (int Major, int Minor)? Version => ParseVersion(GoVersion);
+
+    public static (int Major, int Minor)? ParseVersion(string? goVersion)
     {
-        get
-        {
-            if (!GoVersion.StartsWith("go", StringComparison.Ordinal)) return null;
-            var parts = GoVersion[2..].Split('.', '-', ' ');
-            return parts.Length >= 2 && int.TryParse(parts[0], out int major) && int.TryParse(new string(parts[1].TakeWhile(char.IsAsciiDigit).ToArray()), out int minor)
-                ? (major, minor) : null;
-        }
+        if (goVersion is null || !goVersion.StartsWith("go", StringComparison.Ordinal)) return null;
+        var parts = goVersion[2..].Split('.', '-', ' ');
+        return parts.Length >= 2 && int.TryParse(parts[0], out int major) && int.TryParse(new string(parts[1].TakeWhile(char.IsAsciiDigit).ToArray()), out int minor)
+            ? (major, minor) : null;
     }
 
     public bool? CgoEnabled => Settings.TryGetValue("CGO_ENABLED", out var v) ? v == "1" : null;
