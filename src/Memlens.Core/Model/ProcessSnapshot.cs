@@ -26,6 +26,8 @@ public sealed class ProcessSnapshot
     /// <summary>Where the data came from, for people: "live /proc/1234", "snapshot ./snap".</summary>
     public required string Source { get; init; }
     public bool IsLive { get; init; }
+    /// <summary>False for a core dump: its mappings carry no [heap] name, so the brk heap is found by its place.</summary>
+    public bool RecordsHeapName { get; init; } = true;
     public DateTimeOffset? CapturedAt { get; init; }
     public required IImageInspector Images { get; init; }
     public required IMemoryProbe Memory { get; init; }
@@ -57,6 +59,7 @@ public sealed class ProcessSnapshot
             KernelRelease = KernelRelease,
             Source = Source,
             IsLive = IsLive,
+            RecordsHeapName = RecordsHeapName,
             CapturedAt = CapturedAt,
             Images = Images,
             Memory = Memory,

@@ -56,8 +56,9 @@ public static class CoreSource
         var layouts = new Dictionary<string, ElfFile?>();
         foreach (var f in core.Files.Where(f => !covered.Contains(f.Start)))
             maps.Add(new MapsEntry(f.Start, f.End, PermsFromFile(f, layouts, exeOverride, ExeFromAuxv(core)), f.Offset, "00:00", 1, f.Path));
+        maps = NameVvarPages(maps.OrderBy(m => m.Start).ToList(), vdso);
         var regions = new List<Region>();
-        foreach (var m in maps.OrderBy(m => m.Start)) regions.Add(new Region(regions.Count, m, null));
+        foreach (var m in maps) regions.Add(new Region(regions.Count, m, null));
         // The thread whose stack pointer lies in the region holding AT_PHDR's process is unknown; the main stack is the
         // region that holds the first thread's pointer when that region is not file-backed.
         string? exe = exeOverride ?? ExeFromAuxv(core);
@@ -73,6 +74,7 @@ public static class CoreSource
             HasSmaps = false,
             Threads = threads,
             Source = $"core {path}",
+            RecordsHeapName = false,
             PageSize = 4096,
             Images = new CoreImageInspector(exeOverride, exe),
             Memory = new CoreMemoryProbe(stream, core),
@@ -81,6 +83,26 @@ public static class CoreSource
         if (gdb) snapshot.Warnings.Add("written by gdb's gcore (p_align 1): it marks PROT_NONE mappings readable, so anonymous read-only mappings are taken as PROT_NONE reservations, and file mappings it left out of PT_LOAD are shown from NT_FILE with the protections of the file's own PT_LOAD (r--p when the file is not here); a kernel-written core records protections exactly");
         snapshot.Warnings.AddRange(core.Problems.Select(p => p + " (the report is partial)"));
         return new Loaded(snapshot, core);
+    }
+
+    /// <summary>
+    /// The kernel writes [vvar] (and, on 6.x x86, [vvar_vclock]) without a name: they are the read-only anonymous
+    /// pages directly below the vDSO, where map_vdso puts them (arch/x86/entry/vdso/vma.c). gcore leaves them out.
+    /// </summary>
+    private static List<MapsEntry> NameVvarPages(List<MapsEntry> maps, ulong? vdso)
+    {
+        int at = vdso is null ? -1 : maps.FindIndex(m => m.Start == vdso);
+        const ulong MaxVvar = 16 * 4096;
+        bool IsVvarLike(int i, ulong end) => i >= 0 && maps[i].End == end && maps[i].Inode == 0 && maps[i].Path.Length == 0
+            && maps[i].Perms == "r--p" && maps[i].End - maps[i].Start <= MaxVvar;
+        if (at <= 0 || !IsVvarLike(at - 1, maps[at].Start)) return maps;
+        if (IsVvarLike(at - 2, maps[at - 1].Start))
+        {
+            maps[at - 1] = maps[at - 1] with { Path = "[vvar_vclock]" };
+            maps[at - 2] = maps[at - 2] with { Path = "[vvar]" };
+        }
+        else maps[at - 1] = maps[at - 1] with { Path = "[vvar]" };
+        return maps;
     }
 
     /// <summary>

@@ -7,11 +7,20 @@ using Memlens.Tests.Support;
 namespace Memlens.Tests.Integration;
 
 /// <summary>Cores the suite makes with gdb's gcore from its own processes, and malformed cores built from them.</summary>
-public class CoreDumpTests
+public sealed class CoreDumpTests : IDisposable
 {
-    private static string Gcore(int pid)
+    private readonly List<string> _dirs = [];
+
+    public void Dispose()
     {
-        string prefix = Path.Combine(Directory.CreateTempSubdirectory("memlens-core-").FullName, "core");
+        foreach (var d in _dirs) Directory.Delete(d, recursive: true);
+    }
+
+    private string Gcore(int pid)
+    {
+        string dir = Directory.CreateTempSubdirectory("memlens-core-").FullName;
+        _dirs.Add(dir);
+        string prefix = Path.Combine(dir, "core");
         var psi = new ProcessStartInfo("gcore", ["-o", prefix, pid.ToString(CultureInfo.InvariantCulture)]) { RedirectStandardOutput = true, RedirectStandardError = true };
         using var p = Process.Start(psi)!;
         p.StandardOutput.ReadToEnd();

@@ -36,6 +36,9 @@ public sealed class Subject : IDisposable
         return new Subject(process, line);
     }
 
+    /// <summary>Waits for the subject to end by itself (after a signal the test sent); false if it is still running.</summary>
+    public bool WaitForExit(TimeSpan timeout) => _process.WaitForExit(timeout);
+
     public void Dispose()
     {
         try { if (!_process.HasExited) _process.Kill(entireProcessTree: true); _process.WaitForExit(10_000); }
