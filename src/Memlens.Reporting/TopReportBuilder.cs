@@ -18,15 +18,21 @@ public static class TopReportBuilder
         var sweep = ProcessSweep.Run(procRoot, cgroups: by == "cgroup");
         var users = Users();
         var groups = MachineView.Sort(MachineView.Group(sweep.Processes, by, uid => users.TryGetValue(uid, out var n) ? n : uid.ToString(System.Globalization.CultureInfo.InvariantCulture)), sort);
-        var rows = groups.Take(top).Select((g, i) => new TopRow(g.Key, g.Processes, g.Threads, g.Vsz, g.ReservedOnly, g.Rss, g.Pss, g.Uss, g.Swap,
-            i < detail && g.Pids.Count == 1 ? LargestOwner(g.Pids[0], procRoot) : null)).ToList();
+        var sharing = sweep.Processes.Where(x => !x.CountsMemory).ToDictionary(x => x.Pid, x => x.SharesAddressSpaceWith!.Value);
+        var rows = groups.Take(top).Select((g, i) =>
+        {
+            int? of = g.Pids.Count == 1 && sharing.TryGetValue(g.Pids[0], out int o) ? o : null;
+            return new TopRow(g.Key, g.Processes, g.Threads, g.Vsz, g.ReservedOnly, g.Rss, g.Pss, g.Uss, g.Swap,
+                i < detail && g.Pids.Count == 1 && of is null ? LargestOwner(g.Pids[0], procRoot) : null, of);
+        }).ToList();
         var meminfo = ProcFileReader.TryReadAll($"{procRoot}/meminfo", out var b, out int l) == ProcFileReader.Outcome.Read ? MeminfoFile.Parse(b.AsSpan(0, l)) : null;
         var checks = meminfo is null ? [] : MachineView.Reconcile(sweep.Processes, meminfo, sweep.Denied + sweep.Vanished);
         var p = sweep.Processes;
         return new TopReport(TopReport.SchemaVersion, by, sort, rows,
-            new TopTotals(p.Count, Sum(p, x => x.Vsz), Sum(p, x => x.Rss), Sum(p, x => x.Pss), Sum(p, x => x.Uss), Sum(p, x => x.Swap)),
+            new TopTotals(p.Count, MachineView.Counted(p, x => x.Vsz), MachineView.Counted(p, x => x.Rss), MachineView.Counted(p, x => x.Pss), MachineView.Counted(p, x => x.Uss), MachineView.Counted(p, x => x.Swap)),
             meminfo is null ? new Dictionary<string, ulong>() : MeminfoKeys.Where(k => meminfo[k] is not null).ToDictionary(k => k, k => meminfo[k]!.Value),
-            checks.Select(c => new CheckRow(c.Name, c.Expected, c.Actual, c.Holds, c.Explanation)).ToList(), sweep.Vanished, sweep.Denied, sweep.KernelThreads);
+            checks.Select(c => new CheckRow(c.Name, c.Expected, c.Actual, c.Holds, c.Explanation)).ToList(), sweep.Vanished, sweep.Denied, sweep.KernelThreads,
+            sweep.SharedAddressSpaces, sweep.Unconfirmed);
     }
 
     private static string? LargestOwner(int pid, string procRoot)
@@ -55,6 +61,4 @@ public static class TopReportBuilder
         catch (IOException) { }
         return map;
     }
-
-    private static ulong Sum<T>(IEnumerable<T> items, Func<T, ulong> f) => items.Aggregate(0UL, (a, x) => a + f(x));
 }

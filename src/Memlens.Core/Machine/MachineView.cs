@@ -18,8 +18,9 @@ public static class MachineView
             "cgroup" => p => p.Cgroup ?? "?",
             _ => p => $"{p.Pid} {p.Name}",
         };
+        // A CLONE_VM child's pid counts as a process with its threads; its memory is counted once, at the pid that shares it.
         return processes.GroupBy(key).Select(g => new ProcessGroup(g.Key, g.Count(), g.Sum(p => p.Threads),
-            Sum(g, p => p.Vsz), Sum(g, p => p.ReservedOnly), Sum(g, p => p.Rss), Sum(g, p => p.Pss), Sum(g, p => p.Uss), Sum(g, p => p.Swap),
+            Counted(g, p => p.Vsz), Counted(g, p => p.ReservedOnly), Counted(g, p => p.Rss), Counted(g, p => p.Pss), Counted(g, p => p.Uss), Counted(g, p => p.Swap),
             g.Select(p => p.Pid).ToList())).ToList();
     }
 
@@ -36,7 +37,7 @@ public static class MachineView
     public static IReadOnlyList<Check> Reconcile(IReadOnlyList<SweptProcess> processes, MeminfoFile m, int unreadable)
     {
         var checks = new List<Check>();
-        ulong anon = Sum(processes, p => p.PssAnon), file = Sum(processes, p => p.PssFile), shmem = Sum(processes, p => p.PssShmem);
+        ulong anon = Counted(processes, p => p.PssAnon), file = Counted(processes, p => p.PssFile), shmem = Counted(processes, p => p.PssShmem);
         string missing = unreadable > 0 ? $"; {unreadable} process(es) could not be read, and their share is missing from the sum" : "";
         if (m["AnonPages"] is ulong anonPages)
             checks.Add(Within("Σ Pss_Anon ≈ AnonPages", anon, anonPages, anonPages / 50 + (16UL << 20),
@@ -50,7 +51,9 @@ public static class MachineView
         return checks;
     }
 
-    private static ulong Sum<T>(IEnumerable<T> items, Func<T, ulong> f) => items.Aggregate(0UL, (a, x) => a + f(x));
+    /// <summary>Σ f over the processes that count their memory (each address space once).</summary>
+    public static ulong Counted(IEnumerable<SweptProcess> processes, Func<SweptProcess, ulong> f) =>
+        processes.Where(p => p.CountsMemory).Aggregate(0UL, (a, x) => a + f(x));
 
     private static Check Within(string name, ulong expected, ulong actual, ulong tolerance, string meaning)
     {

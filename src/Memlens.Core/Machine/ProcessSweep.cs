@@ -3,9 +3,17 @@ using Memlens.Formats.Procfs;
 
 namespace Memlens.Core.Machine;
 
-/// <summary>One process in a machine-wide sweep: cheap figures from status, smaps_rollup and maps (no page-by-page smaps).</summary>
+/// <summary>
+/// One process in a machine-wide sweep: cheap figures from status, smaps_rollup and maps (no page-by-page smaps).
+/// LowAddress–HighAddress is the rollup's range; SharesAddressSpaceWith, the pid whose figures these are (CLONE_VM).
+/// </summary>
 public sealed record SweptProcess(int Pid, string Name, string? Exe, int Uid, int Threads, string? Cgroup,
-    ulong Vsz, ulong ReservedOnly, ulong Rss, ulong Pss, ulong Uss, ulong Swap, ulong PssAnon, ulong PssFile, ulong PssShmem);
+    ulong Vsz, ulong ReservedOnly, ulong Rss, ulong Pss, ulong Uss, ulong Swap, ulong PssAnon, ulong PssFile, ulong PssShmem,
+    ulong LowAddress = 0, ulong HighAddress = 0, int? SharesAddressSpaceWith = null)
+{
+    /// <summary>False for a process whose address space another pid already counts.</summary>
+    public bool CountsMemory => SharesAddressSpaceWith is null;
+}
 
 /// <summary>
 /// Reads every process's smaps_rollup, status and maps. Processes that vanish mid-sweep or cannot be read are counted,
@@ -13,7 +21,9 @@ public sealed record SweptProcess(int Pid, string Name, string? Exe, int Uid, in
 /// </summary>
 public static class ProcessSweep
 {
-    public sealed record Result(IReadOnlyList<SweptProcess> Processes, int Vanished, int Denied, int KernelThreads);
+    /// <param name="SharedAddressSpaces">processes whose address space another pid already counts (CLONE_VM).</param>
+    /// <param name="Unconfirmed">candidate pairs kcmp(2) could not compare (not permitted or not built in): counted twice.</param>
+    public sealed record Result(IReadOnlyList<SweptProcess> Processes, int Vanished, int Denied, int KernelThreads, int SharedAddressSpaces, int Unconfirmed);
 
     public static Result Run(string procRoot = "/proc", bool cgroups = true)
     {
@@ -23,8 +33,9 @@ public static class ProcessSweep
         var outcomes = new (SweptProcess? Process, char Outcome)[pids.Count];
         // Each process is independent; the reads are system calls, so both cores help.
         Parallel.For(0, pids.Count, i => outcomes[i] = One(Path.Combine(procRoot, pids[i].ToString(CultureInfo.InvariantCulture)), pids[i], cgroups));
-        return new Result(outcomes.Where(o => o.Process is not null).Select(o => o.Process!).ToList(),
-            outcomes.Count(o => o.Outcome == 'v'), outcomes.Count(o => o.Outcome == 'd'), outcomes.Count(o => o.Outcome == 'k'));
+        var shared = SharedAddressSpaces.Mark(outcomes.Where(o => o.Process is not null).Select(o => o.Process!).ToList());
+        return new Result(shared.Processes, outcomes.Count(o => o.Outcome == 'v'), outcomes.Count(o => o.Outcome == 'd'), outcomes.Count(o => o.Outcome == 'k'),
+            shared.Shared, shared.Unconfirmed);
     }
 
     /// <summary>One process, or why not: 'v' vanished, 'd' denied, 'k' kernel thread.</summary>
@@ -41,8 +52,9 @@ public static class ProcessSweep
         var rollupOutcome = ProcFileReader.TryReadAll(Path.Combine(dir, "smaps_rollup"), out var rb, out int rl);
         if (rollupOutcome == ProcFileReader.Outcome.Denied) return (null, 'd');
         if (rollupOutcome != ProcFileReader.Outcome.Read) return (null, 'v');
-        var rollup = SmapsFile.Parse(rb.AsSpan(0, rl)).Items.FirstOrDefault()?.Counters;
-        if (rollup is null) return (null, 'k');
+        var rollupEntry = SmapsFile.Parse(rb.AsSpan(0, rl)).Items.FirstOrDefault();
+        if (rollupEntry is null) return (null, 'k');
+        var rollup = rollupEntry.Counters;
         ulong reserved = ReservedOnly(Path.Combine(dir, "maps"));
         string? exe = null;
         try { exe = new FileInfo(Path.Combine(dir, "exe")).LinkTarget; } catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
@@ -50,7 +62,7 @@ public static class ProcessSweep
         int uid = int.TryParse(status.Text("Uid")?.Split('\t', ' ')[0], out int u) ? u : -1;
         return (new SweptProcess(pid, status.Name ?? "?", exe, uid, (int)(status.Threads ?? 1), cgroup,
             status.VmSize ?? 0, reserved, rollup.Rss ?? 0, rollup.Pss ?? 0, (rollup.Private_Clean ?? 0) + (rollup.Private_Dirty ?? 0), rollup.Swap ?? 0,
-            rollup.Pss_Anon ?? 0, rollup.Pss_File ?? 0, rollup.Pss_Shmem ?? 0), 'r');
+            rollup.Pss_Anon ?? 0, rollup.Pss_File ?? 0, rollup.Pss_Shmem ?? 0, rollupEntry.Map.Start, rollupEntry.Map.End), 'r');
     }
 
     /// <summary>Σ sizes of no-access mappings, from maps (cheap: no page-table walk).</summary>

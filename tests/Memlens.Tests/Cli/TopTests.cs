@@ -45,6 +45,54 @@ public class TopTests
     }
 
     [Fact]
+    public void A_clone_vm_child_is_counted_once_and_a_forked_child_on_its_own()
+    {
+        string name = $"vm{Guid.NewGuid():N}"[..12];
+        string exe = Path.Combine(Directory.CreateTempSubdirectory("memlens-top-").FullName, name);
+        File.Copy(SubjectBuilds.CloneVm, exe);
+        using var parent = Subject.Start(exe);
+        var pids = parent.ReadyLine.Split(' ')[1..].Select(x => int.Parse(x, CultureInfo.InvariantCulture)).ToArray();
+        int forked = pids[0], cloned = pids[1];
+        var r = MemlensCli.Run("top", "--json", "-n", "100000");
+        Assert.Equal(0, r.ExitCode);
+        using var doc = JsonDocument.Parse(r.Out);
+        var rows = doc.RootElement.GetProperty("rows").EnumerateArray().ToDictionary(x => int.Parse(x.GetProperty("key").GetString()!.Split(' ')[0], CultureInfo.InvariantCulture));
+        // kcmp(2) says the clone child has the parent's mm: its row points there and shows no memory of its own.
+        Assert.Equal(parent.Pid, rows[cloned].GetProperty("addressSpaceOf").GetInt32());
+        Assert.Equal(0UL, rows[cloned].GetProperty("pss").GetUInt64());
+        Assert.Equal(0UL, rows[cloned].GetProperty("rss").GetUInt64());
+        Assert.Equal(JsonValueKind.Null, rows[forked].GetProperty("addressSpaceOf").ValueKind);
+        Assert.Equal(JsonValueKind.Null, rows[parent.Pid].GetProperty("addressSpaceOf").ValueKind);
+        Assert.True(rows[parent.Pid].GetProperty("rss").GetUInt64() > 64UL << 20, "the parent's 64 MiB block is resident");
+        Assert.True(doc.RootElement.GetProperty("sharedAddressSpaces").GetInt32() >= 1);
+        var all = doc.RootElement.GetProperty("rows").EnumerateArray().ToList();
+        Assert.Equal(doc.RootElement.GetProperty("totals").GetProperty("pss").GetUInt64(), all.Aggregate(0UL, (a, x) => a + x.GetProperty("pss").GetUInt64()));
+
+        // By program: three processes, the block counted in the parent and (copy-on-write, shared) in the fork only.
+        var byProgram = MemlensCli.Run("top", "--by", "program", "--json", "-n", "100000");
+        using var grouped = JsonDocument.Parse(byProgram.Out);
+        var row = grouped.RootElement.GetProperty("rows").EnumerateArray().Single(x => x.GetProperty("key").GetString() == name);
+        Assert.Equal(3, row.GetProperty("processes").GetInt32());
+        ulong rssOfTwo = rows[parent.Pid].GetProperty("rss").GetUInt64() + rows[forked].GetProperty("rss").GetUInt64();
+        Assert.InRange(row.GetProperty("rss").GetUInt64(), rssOfTwo - (1UL << 20), rssOfTwo + (1UL << 20));   // two sweeps, a page or two apart
+        var text = MemlensCli.Run("top", "-n", "100000");
+        Assert.Contains($"= pid {parent.Pid}'s address space (CLONE_VM)", text.Out);
+    }
+
+    [Fact]
+    public void Look_alike_processes_kcmp_cannot_compare_are_counted_twice_and_said_so()
+    {
+        static Memlens.Core.Machine.SweptProcess P(int pid) => new(pid, "x", null, 0, 1, null, 100, 0, 10, 10, 10, 0, 10, 0, 0, 0x1000, 0x9000);
+        var unknown = Memlens.Core.Machine.SharedAddressSpaces.Mark([P(3), P(1), P(2)], (_, _) => Memlens.Core.Machine.Kcmp.Result.Unknown);
+        Assert.All(unknown.Processes, p => Assert.True(p.CountsMemory));
+        Assert.Equal(3, unknown.Unconfirmed);   // 2 against 1, then 3 against 1 and 2
+        var same = Memlens.Core.Machine.SharedAddressSpaces.Mark([P(3), P(1), P(2)], (a, b) => a == 1 && b == 3 ? Memlens.Core.Machine.Kcmp.Result.Same : Memlens.Core.Machine.Kcmp.Result.Different);
+        Assert.Equal(1, same.Shared);
+        Assert.Equal(1, same.Processes.Single(p => p.Pid == 3).SharesAddressSpaceWith);
+        Assert.Null(same.Processes.Single(p => p.Pid == 2).SharesAddressSpaceWith);
+    }
+
+    [Fact]
     public void The_terminal_view_names_the_largest_owner_of_the_top_rows()
     {
         var r = MemlensCli.Run("top", "-n", "3");

@@ -53,12 +53,15 @@ public static class SubjectBuilds
     private static readonly string Dir = Directory.CreateTempSubdirectory("memlens-subjects-").FullName;
     private static readonly Lazy<string> ThreadsC = new(() => Run("gcc", "-O1", "-Wall", "-pthread", "-o", Out("threads"), Source("threads.c")));
     private static readonly Lazy<string> ManyMapsC = new(() => Run("gcc", "-O2", "-o", Out("many-maps"), Source("many-maps.c")));
+    private static readonly Lazy<string> CloneVmC = new(() => Run("gcc", "-O1", "-Wall", "-o", Out("clonevm"), Source("clonevm.c")));
     private static readonly Lazy<string> GoCgo = new(() => Go("gohttp-cgo", cgo: true));
     private static readonly Lazy<string> GoPure = new(() => Go("gohttp-pure", cgo: false));
 
     public static string Threads => ThreadsC.Value;
     /// <summary>bench/many-maps.c: a process with as many separate mappings as asked for.</summary>
     public static string ManyMaps => ManyMapsC.Value;
+    /// <summary>tests/subjects/clonevm.c: a parent with a fork()ed child and a clone(CLONE_VM) child.</summary>
+    public static string CloneVm => CloneVmC.Value;
     public static string GoHttpCgo => GoCgo.Value;
     public static string GoHttpPure => GoPure.Value;
 
