@@ -1,10 +1,14 @@
 // Test subject: a C program with threads that each call malloc, so glibc creates per-thread arenas.
 #define _GNU_SOURCE
 // Prints "ready" once every thread has allocated, then sleeps until killed.
+// With the argument "merge", the large block is marked MADV_NOHUGEPAGE like a MAP_STACK mapping (Linux >= 6.7), so the
+// first thread's stack, mapped right below it, merges with it into one VMA, as every stack may on older kernels.
 #include <pthread.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #define THREADS 4
@@ -25,7 +29,7 @@ static void *worker(void *arg) {
     return NULL;
 }
 
-int main(void) {
+int main(int argc, char **argv) {
     pthread_barrier_init(&ready, NULL, THREADS + 1);
     char *big = malloc(4 << 20);         // above the mmap threshold: its own mapping
     memset(big, 3, 4 << 20);
@@ -33,6 +37,13 @@ int main(void) {
     char *small = malloc(200 * 1024 - 64);
     memset(small, 4, 200 * 1024 - 64);
     keep[THREADS + 1] = small;
+    if (argc > 1 && strcmp(argv[1], "merge") == 0) {
+        for (int i = THREADS; i < THREADS + 2; i++) {   // each mmapped chunk: header 16 bytes before, size in it
+            char *chunk = (char *)keep[i] - 16;
+            size_t size = ((size_t *)chunk)[1] & ~(size_t)7;
+            madvise(chunk, size, MADV_NOHUGEPAGE);
+        }
+    }
     pthread_t t[THREADS];
     for (long i = 0; i < THREADS; i++) pthread_create(&t[i], NULL, worker, (void *)i);
     pthread_barrier_wait(&ready);

@@ -38,8 +38,14 @@ internal static class CgroupCommand
             string copy = Path.Combine(target, "cgroup.d");
             var files = CgroupFiles.Read(copy, File.Exists(Path.Combine(copy, "path.txt")) ? File.ReadAllText(Path.Combine(copy, "path.txt")).Trim() : target);
             var s = snapshot.Status;
-            var data = CgroupView.Build(files, [new CgroupProcess(snapshot.Pid, snapshot.Comm, s?.RssAnon, s?.RssFile, s?.RssShmem, s?.VmSwap)], cpus, allProcesses: false);
-            return data with { Notes = [.. data.Notes, "from a snapshot: only the captured process's RSS is known, not the other processes of the cgroup"] };
+            // When the captured cgroup.procs lists the captured process alone, its RSS is the whole cgroup's.
+            var members = files.Processes();
+            bool alone = members.Count == 1 && members[0] == snapshot.Pid;
+            var data = CgroupView.Build(files, [new CgroupProcess(snapshot.Pid, snapshot.Comm, s?.RssAnon, s?.RssFile, s?.RssShmem, s?.VmSwap)], cpus, allProcesses: alone);
+            string note = alone ? "from a snapshot: the captured process was the cgroup's only one (cgroup.procs), so the sums are complete"
+                : members.Count > 1 ? $"from a snapshot: only the captured process's RSS is known, not the {members.Count - 1} other process(es) of the cgroup"
+                : "from a snapshot: only the captured process's RSS is known, not the other processes of the cgroup";
+            return data with { Notes = [.. data.Notes, note] };
         }
         if (target is not null && Directory.Exists(target))
         {

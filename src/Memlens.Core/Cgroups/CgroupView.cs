@@ -47,10 +47,12 @@ public static class CgroupView
                     $"the documented approximation; residual {residual:N0} B against a per-CPU charge batch of up to {batch:N0} B ({cpus} CPUs × 64 pages)"));
             }
             if (anon is ulong an && allProcesses) checks.Add(Near("anon ≈ Σ processes' RssAnon", anonProcs, an, batch, "a process's RssAnon is anonymous memory it maps; the cgroup's anon also holds anonymous pages of exited processes' children still alive elsewhere, and charges of pages other cgroups map"));
-            if (shmem is ulong sh && allProcesses) checks.Add(Near("shmem ≥ Σ processes' RssShmem (shared pages counted once)", Math.Min(shmemProcs, sh), sh, batch, "shmem is a subset of file; a page mapped by two processes is charged once but counted in both RssShmem"));
             if (mapped is ulong m && file is ulong fi)
                 notes.Add($"page cache charged to the cgroup but mapped by no process: file − file_mapped = {fi - Math.Min(fi, m):N0} B (read() I/O, deleted files, tmpfs); it is in memory.current and in no process's RSS");
-            Headroom(f, current, f.Number("memory.max"), f.S("inactive_file"), f.S("active_file"), figures, notes);
+            if (shmem is ulong sh && allProcesses) notes.Add(ShmemNote(sh, shmemProcs));
+            if (mapped is ulong mp && allProcesses && fileProcs + shmemProcs > mp)
+                notes.Add($"the processes map {fileProcs + shmemProcs - mp:N0} B more file and shmem pages (Σ RssFile + RssShmem) than are charged here and mapped (file_mapped): a page is charged to the cgroup that first brought it in, so libraries and files loaded from elsewhere (another container, the host, files unpacked at boot) are in these processes' RSS but in another cgroup's memory.current");
+            Headroom(f, current, f.Number("memory.max"), f.S("inactive_file"), f.S("active_file"), shmem, figures, notes);
         }
         else if (f.IsV1)
         {
@@ -73,10 +75,10 @@ public static class CgroupView
                 else checks.Add(Near("usage_in_bytes ≈ rss + cache", r + ca, u, batch, $"the documented identity; per-CPU charge batches of up to {batch:N0} B"));
             }
             if (rss is ulong rs && allProcesses) checks.Add(Near("rss ≈ Σ processes' RssAnon", anonProcs, rs, batch, "seed 001 found rss one page less than the processes' anonymous RSS: pages are charged in batches; anonymous pages shared after fork are counted once here but in each process; and pages a process faulted before it joined this cgroup stay charged where they were (v1 moves charges only with memory.move_charge_at_immigrate)"));
-            if (shmem is ulong sm && allProcesses) checks.Add(Near("shmem ≥ Σ processes' RssShmem (shared pages counted once)", Math.Min(shmemProcs, sm), sm, batch, "a page mapped by several processes is charged once"));
+            if (shmem is ulong sm && allProcesses) notes.Add(ShmemNote(sm, shmemProcs));
             if (cache is ulong c2 && mappedFile is ulong mf)
                 notes.Add($"page cache charged but mapped by no process: cache − mapped_file = {c2 - Math.Min(c2, mf):N0} B; it is in usage and in no process's RSS");
-            Headroom(f, usage, f.Unlimited("memory.limit_in_bytes") ? null : f.Number("memory.limit_in_bytes"), f.S("total_inactive_file") ?? f.S("inactive_file"), f.S("total_active_file") ?? f.S("active_file"), figures, notes);
+            Headroom(f, usage, f.Unlimited("memory.limit_in_bytes") ? null : f.Number("memory.limit_in_bytes"), f.S("total_inactive_file") ?? f.S("inactive_file"), f.S("total_active_file") ?? f.S("active_file"), shmem, figures, notes);
         }
         else throw new MemlensException(ExitCode.BadInput, $"{f.Where}: neither memory.current (v2) nor memory.usage_in_bytes (v1): not a memory cgroup");
         notes.Add($"the processes' RSS: anonymous {anonProcs:N0} B, file {fileProcs:N0} B, shmem {shmemProcs:N0} B over {processes.Count} process(es) (status RssAnon/RssFile/RssShmem)");
@@ -85,7 +87,15 @@ public static class CgroupView
         return new CgroupReportData(f.Where, version, figures, checks, processes, notes, events);
     }
 
-    private static void Headroom(CgroupFiles f, ulong? usage, ulong? limit, ulong? inactiveFile, ulong? activeFile, List<(string, ulong?, string)> figures, List<string> notes)
+    /// <summary>
+    /// Not an identity: shmem is charged to the cgroup that first touches a page, and tmpfs files or segments need not
+    /// be mapped at all, so the two sides differ for reasons that are each normal.
+    /// </summary>
+    private static string ShmemNote(ulong charged, ulong mappedByProcesses) =>
+        $"shmem charged to the cgroup {charged:N0} B, shmem its processes map (Σ RssShmem) {mappedByProcesses:N0} B: "
+        + "tmpfs files and SysV/POSIX segments that no process maps are charged here and in no RSS; shmem first touched from another cgroup is in RSS but charged there; a page two processes map is charged once and in both RSS";
+
+    private static void Headroom(CgroupFiles f, ulong? usage, ulong? limit, ulong? inactiveFile, ulong? activeFile, ulong? shmem, List<(string, ulong?, string)> figures, List<string> notes)
     {
         if (limit is not ulong l || usage is not ulong u)
         {
@@ -93,7 +103,8 @@ public static class CgroupView
             return;
         }
         figures.Add(("headroom (limit − usage)", l - Math.Min(l, u), $"{(l == 0 ? 0 : 100.0 * u / l):0.#}% of the limit is in use"));
-        notes.Add($"reclaimed first under pressure: inactive page cache ({inactiveFile:N0} B), then active page cache ({activeFile:N0} B); anonymous memory can only go to swap");
+        string swapOnly = shmem is ulong sh and > 0 ? $"anonymous memory and tmpfs/shmem ({sh:N0} B, kept on the anonymous lists) can only go to swap" : "anonymous memory can only go to swap";
+        notes.Add($"reclaimed first under pressure: inactive page cache ({inactiveFile:N0} B), then active page cache ({activeFile:N0} B); {swapOnly}");
     }
 
     private static Check Near(string name, ulong expected, ulong actual, ulong tolerance, string meaning)

@@ -39,7 +39,7 @@ public sealed class ClassificationContext
     public void Claim(Region r, string kind, string owner, string detail, string evidence)
     {
         if (r.Attribution is not null) throw new InvalidOperationException($"region {r} is already owned by {r.Attribution.Owner}");
-        r.Attribution = new Attribution(kind, owner, detail, evidence);
+        r.Attribution = new Attribution(kind, owner, detail, r.SplitNote is null ? evidence : $"{evidence} (part of one VMA: {r.SplitNote})");
     }
 
     public Region? Previous(Region r) => r.Index > 0 ? Regions[r.Index - 1] : null;

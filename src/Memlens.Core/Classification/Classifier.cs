@@ -32,6 +32,7 @@ public static class Classifier
 
     public static void Classify(ProcessSnapshot snapshot, IReadOnlyList<IClassificationRule>? rules = null)
     {
+        if (snapshot.Regions.All(r => r.Attribution is null) && MergedStackSplitter.Split(snapshot) is { } divided) snapshot.ReplaceRegions(divided);
         var context = new ClassificationContext(snapshot);
         foreach (var rule in rules ?? DefaultRules()) rule.Apply(context);
         foreach (var r in snapshot.Regions.Where(r => r.Attribution is null))

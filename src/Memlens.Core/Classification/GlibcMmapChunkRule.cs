@@ -21,7 +21,7 @@ public sealed class GlibcMmapChunkRule : IClassificationRule
         foreach (var r in context.Regions)
         {
             if (context.IsClaimed(r) || !r.IsPrivateAnonymous || !r.Map.Writable || r.Size < MinChunkBytes) continue;
-            var (chunks, covered) = Walk(context.Snapshot.Memory, r, context.PageSize);
+            var (chunks, covered) = Walk(context.Snapshot.Memory, r.Start, r.Size, context.PageSize);
             if (chunks == 0 || covered * 2 < r.Size) continue;
             string rest = covered < r.Size
                 ? $"; the last {Bytes.Format(r.Size - covered)} are another anonymous mapping merged into the same VMA"
@@ -31,19 +31,20 @@ public sealed class GlibcMmapChunkRule : IClassificationRule
         }
     }
 
-    private static (int Chunks, ulong Covered) Walk(IMemoryProbe memory, Region r, ulong page)
+    /// <summary>Follows mmapped-chunk headers from start; how many there are and how many bytes they cover, up to size.</summary>
+    internal static (int Chunks, ulong Covered) Walk(IMemoryProbe memory, ulong start, ulong regionSize, ulong page)
     {
         Span<byte> header = stackalloc byte[16];
         ulong offset = 0;
         int chunks = 0;
-        while (offset < r.Size && chunks < MaxChunksPerRegion)
+        while (offset < regionSize && chunks < MaxChunksPerRegion)
         {
-            if (!memory.TryRead(r.Start + offset, header)) break;
+            if (!memory.TryRead(start + offset, header)) break;
             ulong prevSize = BinaryPrimitives.ReadUInt64LittleEndian(header);
             ulong sizeField = BinaryPrimitives.ReadUInt64LittleEndian(header[8..]);
             ulong size = sizeField & ~7UL;
             // prev_size of an mmapped chunk is the alignment correction, under a page.
-            bool valid = (sizeField & IsMmapped) != 0 && prevSize < page && size >= page && (size + prevSize) % page == 0 && offset + size + prevSize <= r.Size;
+            bool valid = (sizeField & IsMmapped) != 0 && prevSize < page && size >= page && (size + prevSize) % page == 0 && offset + size + prevSize <= regionSize;
             if (!valid) break;
             offset += size + prevSize;
             chunks++;

@@ -12,7 +12,11 @@ public sealed class ProcessSnapshot
     public string? Comm { get; init; }
     public string? Exe { get; init; }
     public IReadOnlyList<string> Cmdline { get; init; } = [];
-    public required IReadOnlyList<Region> Regions { get; init; }
+    private IReadOnlyList<Region> _regions = [];
+    public required IReadOnlyList<Region> Regions { get => _regions; init => _regions = value; }
+
+    /// <summary>Before classification only: the regions with merged VMAs divided (MergedStackSplitter).</summary>
+    internal void ReplaceRegions(IReadOnlyList<Region> regions) => _regions = regions;
     /// <summary>True when the regions came with smaps counters (RSS, PSS, …).</summary>
     public bool HasSmaps { get; init; }
     public StatusFile? Status { get; init; }

@@ -10,6 +10,8 @@ public sealed class Region(int index, MapsEntry map, SmapsCounters? counters)
     public SmapsCounters? Counters { get; } = counters;
     public Attribution? Attribution { get; internal set; }
     public Figures Figures { get; } = Figures.Of(map, counters);
+    /// <summary>Set when this region is one part of a VMA the kernel merged from two owners' mappings: why and how it was divided.</summary>
+    public string? SplitNote { get; init; }
 
     public ulong Start => Map.Start;
     public ulong End => Map.End;

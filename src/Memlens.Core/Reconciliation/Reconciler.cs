@@ -30,8 +30,15 @@ public static class Reconciler
         if (s.HasSmaps && status?.VmRSS is ulong vmRss)
         {
             ulong smapsRss = Sum(s.Regions, r => r.Counters?.Rss ?? 0);
-            checks.Add(Near("Σ smaps Rss ≈ VmRSS", smapsRss, vmRss, page * 64,
-                "smaps walks the page tables; VmRSS is the mm's rss counters, which are per-CPU and updated in batches, so they can lag by a few pages (hugetlb pages are in neither)"));
+            // Before Linux 6.2 (SPLIT_RSS_COUNTING) each thread holds up to TASK_RSS_EVENTS_THRESH = 64 page events
+            // before adding them to the mm's counters; since 6.2 they are per-CPU counters with a batch of 64 here.
+            int threads = Math.Max(1, s.Threads.Count);
+            bool perThread = KernelBefore(s.KernelRelease, 6, 2);
+            ulong lag = perThread ? page * 64 * (ulong)threads : page * 64;
+            checks.Add(Near("Σ smaps Rss ≈ VmRSS", smapsRss, vmRss, lag,
+                perThread
+                    ? $"smaps walks the page tables; VmRSS is the mm's rss counters, which before Linux 6.2 each thread updates only every 64 page events, so they can lag by up to {threads} thread(s) × 64 pages (hugetlb pages are in neither)"
+                    : "smaps walks the page tables; VmRSS is the mm's rss counters, which are per-CPU and updated in batches, so they can lag by a few pages (hugetlb pages are in neither)"));
         }
 
         if (s.Statm is { } statm)
@@ -103,4 +110,15 @@ public static class Reconciler
     }
 
     private static string Signed(long n) => n < 0 ? "−" + Bytes.Format((ulong)-n) : "+" + Bytes.Format((ulong)n);
+
+    /// <summary>True when the release ("6.1.0-56-cloud-amd64") is older than major.minor; false when unknown.</summary>
+    internal static bool KernelBefore(string? release, int major, int minor)
+    {
+        if (release is null) return false;
+        var parts = release.Split('.', 3);
+        if (parts.Length < 2 || !int.TryParse(parts[0], out int a)) return false;
+        string minorDigits = new(parts[1].TakeWhile(char.IsAsciiDigit).ToArray());
+        if (!int.TryParse(minorDigits, out int b)) return false;
+        return a < major || (a == major && b < minor);
+    }
 }

@@ -39,7 +39,7 @@ public static class Capture
         if (snapshot.KernelRelease is not null) files["kernel"] = Utf8(snapshot.KernelRelease + "\n");
         if (snapshot.Exe is not null) files["exe.txt"] = Utf8(snapshot.Exe + "\n");
         var manifest = new SnapshotManifest(SnapshotManifest.FormatVersion, Version(), snapshot.CapturedAt ?? DateTimeOffset.UtcNow, pid,
-            images!.Recorded, memory!.Recorded);
+            images!.Recorded, memory!.Recorded, memory.RecordedPages);
         files["manifest.json"] = JsonSerializer.SerializeToUtf8Bytes(manifest, ManifestJsonContext.Default.SnapshotManifest);
         int n = 0;
         foreach (var spec in metrics ?? [])
@@ -71,7 +71,8 @@ public static class Capture
         string? dir = CgroupLocator.MemoryDirectory(snapshot.Cgroups);
         if (dir is null) return;
         IEnumerable<string> names;
-        try { names = Directory.EnumerateFiles(dir, "memory.*").ToList(); }
+        // cgroup.procs too: it tells later whether the captured process was the cgroup's only one.
+        try { names = Directory.EnumerateFiles(dir, "memory.*").Concat(Directory.EnumerateFiles(dir, "cgroup.procs")).ToList(); }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return; }
         foreach (var path in names)
         {

@@ -14,7 +14,8 @@ public sealed record SnapshotManifest(
     DateTimeOffset CapturedAt,
     int Pid,
     IReadOnlyList<RecordedImage> Images,
-    IReadOnlyList<RecordedProbe> Probes)
+    IReadOnlyList<RecordedProbe> Probes,
+    IReadOnlyList<RecordedPageCounts>? Pages = null)
 {
     public const string FormatVersion = "memlens.snapshot/1";
 }
@@ -22,6 +23,9 @@ public sealed record SnapshotManifest(
 public sealed record RecordedImage(string Path, ulong Inode, string Device, ImageLayout? Layout, string? Problem);
 
 public sealed record RecordedProbe(string Address, string Hex);
+
+/// <summary>Page counts over [Start, End) (hex addresses) that the live analysis read from pagemap.</summary>
+public sealed record RecordedPageCounts(string Start, string End, ulong Present, ulong Swapped, ulong Exclusive);
 
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, WriteIndented = true)]
 [JsonSerializable(typeof(SnapshotManifest))]

@@ -46,7 +46,7 @@ public static class SnapshotSource
         ulong pageSize = ulong.TryParse(ReadLine(dir, "pagesize"), out ulong ps) && ps is >= 4096 and <= (1 << 20) && (ps & (ps - 1)) == 0 ? ps : 4096;
         int pid = manifest?.Pid ?? PidFromStat(dir) ?? 0;
         IImageInspector images = manifest is null ? new RecordedImageInspector([]) : new RecordedImageInspector(manifest.Images);
-        IMemoryProbe memory = manifest is null ? NoMemoryProbe.Instance : new RecordedMemoryProbe(manifest.Probes);
+        IMemoryProbe memory = manifest is null ? NoMemoryProbe.Instance : new RecordedMemoryProbe(manifest.Probes, manifest.Pages);
         if (manifest is null) proc.Warnings.Add("no manifest.json: ELF layouts and allocator headers were not recorded, so images are split by permissions and headers are not checked");
         var loaded = SnapshotLoader.Load(proc, pid, $"snapshot {label}", live: false, exe, pageSize, kernel, manifest?.CapturedAt, _ => images, memory);
         var pages = MetricsSource.FromSnapshot(dir);

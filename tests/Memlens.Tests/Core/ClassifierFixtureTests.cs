@@ -130,7 +130,7 @@ public class ClassifierFixtureTests
     [Fact]
     public void Every_region_carries_evidence()
     {
-        foreach (var name in new[] { "c-threads", "go-cgo-http", "go-pure-http-alloc", "dotnet-subject" })
+        foreach (var name in new[] { "c-threads", "go-cgo-http", "go-pure-http-alloc", "dotnet-subject", "c-threads-cgroup-v2" })
             Assert.All(Load(name).Regions, r => Assert.False(string.IsNullOrWhiteSpace(r.Attribution!.Evidence)));
     }
 

@@ -12,7 +12,7 @@ namespace Memlens.Tests.Reporting;
 /// </summary>
 public class ExpectedOutputTests
 {
-    public static TheoryData<string> Names => ["c-threads", "go-cgo-http", "go-pure-http-alloc", "dotnet-subject"];
+    public static TheoryData<string> Names => ["c-threads", "go-cgo-http", "go-pure-http-alloc", "dotnet-subject", "c-threads-cgroup-v2"];
 
     [Theory]
     [MemberData(nameof(Names))]
