@@ -110,32 +110,27 @@ public static class MergedStackSplitter
         return true;
     }
 
+    /// <summary>The lower part: Rss and Swap as pagemap counted them, every other page amount in proportion to Rss.</summary>
     private static SmapsCounters Scale(SmapsCounters c, ulong part, ulong whole, ulong page, ulong size, ulong swap)
     {
-        ulong? Of(ulong? v) => v is not ulong x ? null : whole == 0 ? 0 : Math.Min(x, (ulong)Math.Round((double)x * part / whole / page) * page);
-        return new SmapsCounters
+        var lower = new SmapsCounters { Size = size, KernelPageSize = c.KernelPageSize, MMUPageSize = c.MMUPageSize, VmFlags = c.VmFlags };
+        foreach (var (get, set) in SmapsCounters.PageAmounts)
+            set(lower, get(c) is not ulong x ? null : whole == 0 ? 0 : Math.Min(x, (ulong)Math.Round((double)x * part / whole / page) * page));
+        if (c.Rss is not null) lower.Rss = part;
+        if (c.Swap is ulong sw)
         {
-            Size = size, KernelPageSize = c.KernelPageSize, MMUPageSize = c.MMUPageSize, Rss = c.Rss is null ? null : part,
-            Pss = Of(c.Pss), Pss_Dirty = Of(c.Pss_Dirty), Pss_Anon = Of(c.Pss_Anon), Pss_File = Of(c.Pss_File), Pss_Shmem = Of(c.Pss_Shmem),
-            Shared_Clean = Of(c.Shared_Clean), Shared_Dirty = Of(c.Shared_Dirty), Private_Clean = Of(c.Private_Clean), Private_Dirty = Of(c.Private_Dirty),
-            Referenced = Of(c.Referenced), Anonymous = Of(c.Anonymous), KSM = Of(c.KSM), LazyFree = Of(c.LazyFree), AnonHugePages = Of(c.AnonHugePages),
-            ShmemPmdMapped = Of(c.ShmemPmdMapped), FilePmdMapped = Of(c.FilePmdMapped), Shared_Hugetlb = Of(c.Shared_Hugetlb), Private_Hugetlb = Of(c.Private_Hugetlb),
-            Swap = c.Swap is null ? null : swap, SwapPss = c.SwapPss is null ? null : c.Swap is ulong sw && sw > 0 ? c.SwapPss * swap / sw : 0,
-            Locked = Of(c.Locked), VmFlags = c.VmFlags,
-        };
+            lower.Swap = swap;
+            lower.SwapPss = c.SwapPss is ulong sp && sw > 0 ? sp * swap / sw : c.SwapPss;
+        }
+        return lower;
     }
 
-    private static SmapsCounters Remainder(SmapsCounters c, SmapsCounters l, ulong size)
+    /// <summary>The upper part: what the VMA has beyond the lower part, counter by counter.</summary>
+    private static SmapsCounters Remainder(SmapsCounters c, SmapsCounters lower, ulong size)
     {
-        static ulong? Minus(ulong? a, ulong? b) => a is ulong x ? x - Math.Min(x, b ?? 0) : null;
-        return new SmapsCounters
-        {
-            Size = size, KernelPageSize = c.KernelPageSize, MMUPageSize = c.MMUPageSize, Rss = Minus(c.Rss, l.Rss),
-            Pss = Minus(c.Pss, l.Pss), Pss_Dirty = Minus(c.Pss_Dirty, l.Pss_Dirty), Pss_Anon = Minus(c.Pss_Anon, l.Pss_Anon), Pss_File = Minus(c.Pss_File, l.Pss_File), Pss_Shmem = Minus(c.Pss_Shmem, l.Pss_Shmem),
-            Shared_Clean = Minus(c.Shared_Clean, l.Shared_Clean), Shared_Dirty = Minus(c.Shared_Dirty, l.Shared_Dirty), Private_Clean = Minus(c.Private_Clean, l.Private_Clean), Private_Dirty = Minus(c.Private_Dirty, l.Private_Dirty),
-            Referenced = Minus(c.Referenced, l.Referenced), Anonymous = Minus(c.Anonymous, l.Anonymous), KSM = Minus(c.KSM, l.KSM), LazyFree = Minus(c.LazyFree, l.LazyFree), AnonHugePages = Minus(c.AnonHugePages, l.AnonHugePages),
-            ShmemPmdMapped = Minus(c.ShmemPmdMapped, l.ShmemPmdMapped), FilePmdMapped = Minus(c.FilePmdMapped, l.FilePmdMapped), Shared_Hugetlb = Minus(c.Shared_Hugetlb, l.Shared_Hugetlb), Private_Hugetlb = Minus(c.Private_Hugetlb, l.Private_Hugetlb),
-            Swap = Minus(c.Swap, l.Swap), SwapPss = Minus(c.SwapPss, l.SwapPss), Locked = Minus(c.Locked, l.Locked), VmFlags = c.VmFlags,
-        };
+        var upper = new SmapsCounters { Size = size, KernelPageSize = c.KernelPageSize, MMUPageSize = c.MMUPageSize, VmFlags = c.VmFlags };
+        foreach (var (get, set) in SmapsCounters.PageAmounts)
+            set(upper, get(c) is ulong x ? x - Math.Min(x, get(lower) ?? 0) : null);
+        return upper;
     }
 }

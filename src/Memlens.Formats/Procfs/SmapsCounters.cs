@@ -77,6 +77,20 @@ public sealed class SmapsCounters
         return true;
     }
 
+    /// <summary>The counters that measure pages (every one but Size and the page sizes), to divide or subtract them alike.</summary>
+    public static readonly IReadOnlyList<(Func<SmapsCounters, ulong?> Get, Action<SmapsCounters, ulong?> Set)> PageAmounts =
+    [
+        (c => c.Rss, (c, v) => c.Rss = v), (c => c.Pss, (c, v) => c.Pss = v), (c => c.Pss_Dirty, (c, v) => c.Pss_Dirty = v),
+        (c => c.Pss_Anon, (c, v) => c.Pss_Anon = v), (c => c.Pss_File, (c, v) => c.Pss_File = v), (c => c.Pss_Shmem, (c, v) => c.Pss_Shmem = v),
+        (c => c.Shared_Clean, (c, v) => c.Shared_Clean = v), (c => c.Shared_Dirty, (c, v) => c.Shared_Dirty = v),
+        (c => c.Private_Clean, (c, v) => c.Private_Clean = v), (c => c.Private_Dirty, (c, v) => c.Private_Dirty = v),
+        (c => c.Referenced, (c, v) => c.Referenced = v), (c => c.Anonymous, (c, v) => c.Anonymous = v), (c => c.KSM, (c, v) => c.KSM = v),
+        (c => c.LazyFree, (c, v) => c.LazyFree = v), (c => c.AnonHugePages, (c, v) => c.AnonHugePages = v),
+        (c => c.ShmemPmdMapped, (c, v) => c.ShmemPmdMapped = v), (c => c.FilePmdMapped, (c, v) => c.FilePmdMapped = v),
+        (c => c.Shared_Hugetlb, (c, v) => c.Shared_Hugetlb = v), (c => c.Private_Hugetlb, (c, v) => c.Private_Hugetlb = v),
+        (c => c.Swap, (c, v) => c.Swap = v), (c => c.SwapPss, (c, v) => c.SwapPss = v), (c => c.Locked, (c, v) => c.Locked = v),
+    ];
+
     /// <summary>True when VmFlags lists this two-letter mnemonic (e.g. "gd" for VM_GROWSDOWN).</summary>
     public bool HasFlag(string mnemonic)
     {
