@@ -22,8 +22,10 @@ public static class TopReportBuilder
         var rows = groups.Take(top).Select((g, i) =>
         {
             int? of = g.Pids.Count == 1 && sharing.TryGetValue(g.Pids[0], out int o) ? o : null;
+            // memlens itself is not examined: describing its own start-up would cost more than the rest of the detail.
+            bool examine = i < detail && g.Pids.Count == 1 && of is null && g.Pids[0] != Environment.ProcessId;
             return new TopRow(g.Key, g.Processes, g.Threads, g.Vsz, g.ReservedOnly, g.Rss, g.Pss, g.Uss, g.Swap,
-                i < detail && g.Pids.Count == 1 && of is null ? LargestOwner(g.Pids[0], procRoot) : null, of);
+                examine ? LargestOwner(g.Pids[0], procRoot) : null, of);
         }).ToList();
         var meminfo = ProcFileReader.TryReadAll($"{procRoot}/meminfo", out var b, out int l) == ProcFileReader.Outcome.Read ? MeminfoFile.Parse(b.AsSpan(0, l)) : null;
         var checks = meminfo is null ? [] : MachineView.Reconcile(sweep.Processes, meminfo, sweep.Denied + sweep.Vanished);

@@ -3,18 +3,23 @@ using Memlens.Formats.Elf;
 
 namespace Memlens.Core.Sources;
 
-/// <summary>Reads the ELF headers of mapped files from disk (or /proc/PID/map_files for deleted ones), once per file.</summary>
+/// <summary>
+/// Reads the ELF headers of mapped files from disk (or /proc/PID/map_files for deleted ones), once per file for the
+/// whole memlens process: `top` classifies several processes that map the same libraries. A file is known by its
+/// path, device and inode, so a replaced file or another mount namespace's file of the same name is read anew.
+/// </summary>
 internal sealed class FileImageInspector(string procPidDir) : IImageInspector
 {
-    private readonly Dictionary<(string, ulong), (ImageLayout?, string?)> _cache = [];
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<(string, string, ulong), (ImageLayout?, string?)> Cache = new();
 
     public ImageLayout? Inspect(Region region, out string? problem)
     {
-        var key = (region.Map.FilePath, region.Map.Inode);
-        if (!_cache.TryGetValue(key, out var cached))
+        var key = (region.Map.FilePath, region.Map.Device, region.Map.Inode);
+        if (!Cache.TryGetValue(key, out var cached))
         {
             cached = Load(region);
-            _cache[key] = cached;
+            // Only what was read whole is kept: a file that could not be opened may be readable from another process's view.
+            if (cached.Item1 is not null) Cache[key] = cached;
         }
         problem = cached.Item2;
         return cached.Item1;
