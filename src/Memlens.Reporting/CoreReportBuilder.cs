@@ -19,9 +19,8 @@ public static class CoreReportBuilder
     public static Report Build(CoreSource.Loaded loaded)
     {
         var report = ReportBuilder.Build(loaded.Snapshot);
-        var dumped = loaded.Core.Loads.ToDictionary(l => l.VirtualAddress, l => l.FileSize);
         var owners = loaded.Snapshot.Regions.GroupBy(r => (r.Attribution!.Kind, r.Attribution.Owner))
-            .Select(g => new CoreOwnerRow(g.Key.Kind, g.Key.Owner, (ulong)g.Sum(r => (decimal)r.Size), (ulong)g.Sum(r => (decimal)dumped.GetValueOrDefault(r.Start))))
+            .Select(g => new CoreOwnerRow(g.Key.Kind, g.Key.Owner, (ulong)g.Sum(r => (decimal)r.Size), (ulong)g.Sum(r => (decimal)loaded.DumpedBytes(r.Start, r.End))))
             .OrderByDescending(o => o.Dumped).ThenByDescending(o => o.Virtual).ToList();
         return report with
         {

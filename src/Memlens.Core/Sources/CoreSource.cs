@@ -21,7 +21,28 @@ public static class CoreSource
         catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return false; }
     }
 
-    public sealed record Loaded(ProcessSnapshot Snapshot, ElfCoreFile Core);
+    public sealed record Loaded(ProcessSnapshot Snapshot, ElfCoreFile Core)
+    {
+        private readonly ElfProgramHeader[] _loads = [.. Core.Loads.OrderBy(l => l.VirtualAddress)];
+
+        /// <summary>Bytes of [start, end) the core holds (p_filesz of the PT_LOADs over it).</summary>
+        public ulong DumpedBytes(ulong start, ulong end)
+        {
+            int lo = 0, hi = _loads.Length;
+            while (lo < hi)
+            {
+                int mid = (lo + hi) >>> 1;
+                if (_loads[mid].VirtualAddress + _loads[mid].MemorySize <= start) lo = mid + 1; else hi = mid;
+            }
+            ulong total = 0;
+            for (int i = lo; i < _loads.Length && _loads[i].VirtualAddress < end; i++)
+            {
+                ulong a = Math.Max(start, _loads[i].VirtualAddress), b = Math.Min(end, _loads[i].VirtualAddress + _loads[i].FileSize);
+                if (b > a) total += b - a;
+            }
+            return total;
+        }
+    }
 
     public static Loaded Load(string path, string? exeOverride = null)
     {
@@ -37,26 +58,32 @@ public static class CoreSource
         catch (FileNotFoundException) { throw new MemlensException(ExitCode.BadInput, $"{path}: no such core file"); }
         catch (UnauthorizedAccessException) { throw new MemlensException(ExitCode.PermissionDenied, $"{path}: permission denied"); }
 
-        var files = core.Files.GroupBy(f => f.Start).ToDictionary(g => g.Key, g => g.First());
         ulong? vdso = core.Auxv.TryGetValue(ElfCoreFile.AT_SYSINFO_EHDR, out ulong v) ? v : null;
         // The kernel aligns PT_LOADs to the page (ELF_EXEC_PAGESIZE); gdb's gcore writes 1, marks inaccessible
         // mappings readable, and leaves read-only file mappings out of PT_LOAD (they are only in NT_FILE).
         bool gdb = core.Loads.Count > 0 && core.Loads.All(l => l.Align == 1);
-        var maps = new List<MapsEntry>();
-        foreach (var l in core.Loads)
-        {
-            files.TryGetValue(l.VirtualAddress, out var file);
-            string perms = l.Permissions + "p";
-            if (gdb && file is null && perms == "r--p") perms = "---p";
-            string name = file?.Path ?? (l.VirtualAddress == vdso ? "[vdso]" : l.VirtualAddress == 0xffffffffff600000 ? "[vsyscall]" : "");
-            if (gdb && name == "[vsyscall]") perms = "--xp";   // the gate page is execute-only; gdb adds R to everything
-            maps.Add(new MapsEntry(l.VirtualAddress, l.VirtualAddress + l.MemorySize, perms, file?.Offset ?? 0, "00:00", file is null ? 0UL : 1UL, name));
-        }
-        var covered = maps.Select(m => m.Start).ToHashSet();
+        // .NET's createdump writes its PT_NOTE with p_align 0 (the kernel 4, gdb 1) and only the memory it chose.
+        bool createdump = !gdb && core.Elf.ProgramHeaders.Any(p => p.Type == ElfProgramHeader.PT_NOTE && p.Align == 0);
         var layouts = new Dictionary<string, ElfFile?>();
-        foreach (var f in core.Files.Where(f => !covered.Contains(f.Start)))
-            maps.Add(new MapsEntry(f.Start, f.End, PermsFromFile(f, layouts, exeOverride, ExeFromAuxv(core)), f.Offset, "00:00", 1, f.Path));
-        maps = NameVvarPages(maps.OrderBy(m => m.Start).ToList(), vdso);
+        string? exeFromAuxv = ExeFromAuxv(core);
+        var maps = CoreMappings.Build(core, (file, offset) => PermsFromFile(file.Path, offset, layouts, exeOverride, exeFromAuxv), out var mappingProblems);
+        for (int i = 0; i < maps.Count; i++)
+        {
+            var m = maps[i];
+            if (m.Inode != 0) continue;
+            string perms = gdb && m.Perms == "r--p" ? "---p" : m.Perms;
+            string name = m.Start == vdso ? "[vdso]" : m.Start == 0xffffffffff600000 ? "[vsyscall]" : "";
+            if (gdb && name == "[vsyscall]") perms = "--xp";   // the gate page is execute-only; gdb adds R to everything
+            maps[i] = m with { Perms = perms, Path = name };
+        }
+        maps = NameVvarPages(maps, vdso);
+        var probe = new CoreMemoryProbe(stream, core);
+        string? diagnosticPage = null;
+        if (createdump && DiagnosticInfoPage(maps, probe) is { } diag)
+        {
+            maps.Remove(diag);
+            diagnosticPage = $"createdump's own DIAGINFOHEADER page at 0x{diag.Start:x} is not the process's memory: left out";
+        }
         var regions = new List<Region>();
         foreach (var m in maps) regions.Add(new Region(regions.Count, m, null));
         // The thread whose stack pointer lies in the region holding AT_PHDR's process is unknown; the main stack is the
@@ -77,12 +104,22 @@ public static class CoreSource
             RecordsHeapName = false,
             PageSize = 4096,
             Images = new CoreImageInspector(exeOverride, exe),
-            Memory = new CoreMemoryProbe(stream, core),
+            Memory = probe,
         };
         snapshot.Warnings.Add("a core dump has no RSS, PSS or swap: memlens shows each owner's dumped bytes instead (see CORE)");
         if (gdb) snapshot.Warnings.Add("written by gdb's gcore (p_align 1): it marks PROT_NONE mappings readable, so anonymous read-only mappings are taken as PROT_NONE reservations, and file mappings it left out of PT_LOAD are shown from NT_FILE with the protections of the file's own PT_LOAD (r--p when the file is not here); a kernel-written core records protections exactly");
+        if (createdump) snapshot.Warnings.Add($"written by .NET's createdump (PT_NOTE p_align 0): it writes only the memory a debugger needs — memory ranges that may be part of a mapping or span adjacent ones — and no reservations (PROT_NONE), so these {maps.Count} mappings are a subset of the process's and VSZ here ({Classification.Bytes.Format(maps.Aggregate(0UL, (a, m) => a + m.Size))}) is what was written, not the process's; the .NET GC's reserved range is not in the core, so its committed pieces stay unattributed");
+        if (diagnosticPage is not null) snapshot.Warnings.Add(diagnosticPage);
+        snapshot.Warnings.AddRange(mappingProblems.Select(p => p + " (the report is partial)"));
         snapshot.Warnings.AddRange(core.Problems.Select(p => p + " (the report is partial)"));
         return new Loaded(snapshot, core);
+    }
+
+    /// <summary>createdump adds a page of its own (SpecialDiagInfoAddress) that starts with "DIAGINFOHEADER".</summary>
+    private static MapsEntry? DiagnosticInfoPage(List<MapsEntry> maps, IMemoryProbe probe)
+    {
+        var magic = new byte[14];
+        return maps.FirstOrDefault(m => m.Inode == 0 && m.Start == 0x7ffffff10000 && probe.TryRead(m.Start, magic) && magic.SequenceEqual("DIAGINFOHEADER"u8));
     }
 
     /// <summary>
@@ -109,16 +146,16 @@ public static class CoreSource
     /// A mapping gcore left out of PT_LOAD: its protections are those of the file's PT_LOAD at that offset, when the
     /// file is here to read; otherwise r--p, and the warning says protections were not recorded.
     /// </summary>
-    private static string PermsFromFile(CoreFileMapping f, Dictionary<string, ElfFile?> cache, string? exeOverride, string? exe)
+    private static string PermsFromFile(string filePath, ulong offset, Dictionary<string, ElfFile?> cache, string? exeOverride, string? exe)
     {
-        string path = exeOverride is not null && f.Path == exe ? exeOverride : f.Path;
+        string path = exeOverride is not null && filePath == exe ? exeOverride : filePath;
         if (!cache.TryGetValue(path, out var elf))
         {
             try { elf = File.Exists(path) ? ElfFile.Read(path) : null; }
             catch (Exception e) when (e is ElfFormatException or IOException or UnauthorizedAccessException) { elf = null; }
             cache[path] = elf;
         }
-        var load = elf?.Loads.FirstOrDefault(l => f.Offset >= (l.Offset & ~4095UL) && f.Offset < l.Offset + Math.Max(l.FileSize, 1));
+        var load = elf?.Loads.FirstOrDefault(l => offset >= (l.Offset & ~4095UL) && offset < l.Offset + Math.Max(l.FileSize, 1));
         return load is null ? "r--p" : load.Permissions + "p";
     }
 

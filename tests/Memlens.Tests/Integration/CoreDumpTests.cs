@@ -116,6 +116,22 @@ public sealed class CoreDumpTests : IDisposable
         Assert.Contains(loaded.Problems, p => p.Contains("past its segment", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public void Overlapping_program_headers_are_left_out_and_reported()
+    {
+        using var subject = Subject.Start(SubjectBuilds.Threads);
+        var bytes = File.ReadAllBytes(Gcore(subject.Pid));
+        // The third PT_LOAD made to start where the second does.
+        var loads = Enumerable.Range(0, BitConverter.ToUInt16(bytes, 56)).Select(i => 64 + i * 56).Where(at => BitConverter.ToUInt32(bytes, at) == 1).ToList();
+        BitConverter.GetBytes(BitConverter.ToUInt64(bytes, loads[1] + 16)).CopyTo(bytes, loads[2] + 16);
+        string bad = Path.Combine(_dirs[0], "overlapping");
+        File.WriteAllBytes(bad, bytes);
+        var report = CoreReportBuilder.Build(CoreSource.Load(bad));
+        Assert.Contains(report.Warnings, w => w.Contains("overlaps the one before it and was left out (the report is partial)", StringComparison.Ordinal));
+        var r = MemlensCli.Run("report", bad);
+        Assert.Equal(0, r.ExitCode);
+    }
+
     /// <summary>Sets the first note's descsz to 2^31 − 1.</summary>
     private static byte[] CorruptNote(byte[] core)
     {
