@@ -58,6 +58,21 @@ public class CgroupTests
     }
 
     [Fact]
+    public void The_live_run_inside_the_v2_vm_found_the_cgroups_one_process_and_its_identities_held()
+    {
+        // What `memlens cgroup PID --json` printed live inside the VM, beside the snapshot (make-cgroup-v2.sh).
+        using var doc = JsonDocument.Parse(System.IO.File.ReadAllText(Fixtures.File("c-threads-cgroup-v2", "expected/cgroup-in-vm.json")));
+        var root = doc.RootElement;
+        Assert.Equal("v2", root.GetProperty("version").GetString());
+        Assert.Equal("/sys/fs/cgroup/app", root.GetProperty("directory").GetString());
+        int pid = int.Parse(System.IO.File.ReadAllText(Fixtures.File("c-threads-cgroup-v2", "cgroup.d/cgroup.procs")).Trim(), System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Equal(pid, root.GetProperty("processes").EnumerateArray().Single().GetProperty("pid").GetInt32());
+        var checks = root.GetProperty("checks").EnumerateArray().ToList();
+        Assert.Equal(["memory.current ≈ anon + file + kernel + sock", "anon ≈ Σ processes' RssAnon"], checks.Select(c => c.GetProperty("name").GetString()));
+        Assert.All(checks, c => Assert.True(c.GetProperty("holds").GetBoolean()));
+    }
+
+    [Fact]
     public void The_live_cgroup_of_this_process_lists_its_processes_and_the_identities()
     {
         var r = MemlensCli.Run("cgroup");

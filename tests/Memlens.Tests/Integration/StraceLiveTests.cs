@@ -13,6 +13,10 @@ public class StraceLiveTests
         string log = Path.Combine(Directory.CreateTempSubdirectory("memlens-strace-").FullName, "trace.log");
         var strace = Subject.Start("strace", ["-f", .. flags, "-o", log, "--", exe], null);
         int child = int.Parse(File.ReadAllText($"/proc/{strace.Pid}/task/{strace.Pid}/children").Split(' ', StringSplitOptions.RemoveEmptyEntries)[0], CultureInfo.InvariantCulture);
+        // The subject's "ready" reached us, but strace may not have written every earlier line yet: wait for the log
+        // to hold the write of "ready" itself (a guard against a hung strace, not a speed assertion).
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (!File.ReadAllText(log).Contains("\"ready", StringComparison.Ordinal) && waited.Elapsed < TimeSpan.FromSeconds(60)) Thread.Sleep(50);
         return (strace, child, log);
     }
 
