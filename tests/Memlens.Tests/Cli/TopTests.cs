@@ -4,8 +4,12 @@ using Memlens.Tests.Support;
 
 namespace Memlens.Tests.Cli;
 
-public class TopTests
+public sealed class TopTests : IDisposable
 {
+    private readonly TempDirectories _temp = new();
+
+    public void Dispose() => _temp.Dispose();
+
     [Fact]
     public void Every_process_with_its_kernel_figures_and_the_meminfo_reconciliation()
     {
@@ -32,9 +36,8 @@ public class TopTests
     public void By_program_adds_up_a_programs_processes_and_threads()
     {
         // A copy with a name of its own: other tests run `threads` subjects at the same time.
-        string name = $"top{Guid.NewGuid():N}"[..12];
-        string exe = Path.Combine(Directory.CreateTempSubdirectory("memlens-top-").FullName, name);
-        File.Copy(SubjectBuilds.Threads, exe);
+        string exe = _temp.CopyNamed(SubjectBuilds.Threads, "top");
+        string name = Path.GetFileName(exe);
         using var a = Subject.Start(exe);
         using var b = Subject.Start(exe);
         var r = MemlensCli.Run("--by", "program", "--json", "-n", "100000");   // no command: top
@@ -47,9 +50,8 @@ public class TopTests
     [Fact]
     public void A_clone_vm_child_is_counted_once_and_a_forked_child_on_its_own()
     {
-        string name = $"vm{Guid.NewGuid():N}"[..12];
-        string exe = Path.Combine(Directory.CreateTempSubdirectory("memlens-top-").FullName, name);
-        File.Copy(SubjectBuilds.CloneVm, exe);
+        string exe = _temp.CopyNamed(SubjectBuilds.CloneVm, "vm");
+        string name = Path.GetFileName(exe);
         using var parent = Subject.Start(exe);
         var pids = parent.ReadyLine.Split(' ')[1..].Select(x => int.Parse(x, CultureInfo.InvariantCulture)).ToArray();
         int forked = pids[0], cloned = pids[1];

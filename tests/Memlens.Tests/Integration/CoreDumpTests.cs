@@ -9,17 +9,13 @@ namespace Memlens.Tests.Integration;
 /// <summary>Cores the suite makes with gdb's gcore from its own processes, and malformed cores built from them.</summary>
 public sealed class CoreDumpTests : IDisposable
 {
-    private readonly List<string> _dirs = [];
+    private readonly TempDirectories _temp = new();
 
-    public void Dispose()
-    {
-        foreach (var d in _dirs) Directory.Delete(d, recursive: true);
-    }
+    public void Dispose() => _temp.Dispose();
 
     private string Gcore(int pid)
     {
-        string dir = Directory.CreateTempSubdirectory("memlens-core-").FullName;
-        _dirs.Add(dir);
+        string dir = _temp.New("memlens-core-");
         string prefix = Path.Combine(dir, "core");
         var psi = new ProcessStartInfo("gcore", ["-o", prefix, pid.ToString(CultureInfo.InvariantCulture)]) { RedirectStandardOutput = true, RedirectStandardError = true };
         using var p = Process.Start(psi)!;
@@ -124,7 +120,7 @@ public sealed class CoreDumpTests : IDisposable
         // The third PT_LOAD made to start where the second does.
         var loads = Enumerable.Range(0, BitConverter.ToUInt16(bytes, 56)).Select(i => 64 + i * 56).Where(at => BitConverter.ToUInt32(bytes, at) == 1).ToList();
         BitConverter.GetBytes(BitConverter.ToUInt64(bytes, loads[1] + 16)).CopyTo(bytes, loads[2] + 16);
-        string bad = Path.Combine(_dirs[0], "overlapping");
+        string bad = Path.Combine(_temp.New("memlens-core-"), "overlapping");
         File.WriteAllBytes(bad, bytes);
         var report = CoreReportBuilder.Build(CoreSource.Load(bad));
         Assert.Contains(report.Warnings, w => w.Contains("overlaps the one before it and was left out (the report is partial)", StringComparison.Ordinal));

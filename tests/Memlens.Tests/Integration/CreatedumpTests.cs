@@ -10,9 +10,9 @@ namespace Memlens.Tests.Integration;
 /// <summary>A core of the .NET subject written by the runtime's own createdump (the one beside the subject's libcoreclr.so).</summary>
 public sealed class CreatedumpTests : IDisposable
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("memlens-createdump-").FullName;
+    private readonly TempDirectories _temp = new();
 
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
+    public void Dispose() => _temp.Dispose();
 
     [Fact]
     public void A_createdump_core_is_recognised_and_its_mappings_are_the_live_ones()
@@ -20,7 +20,7 @@ public sealed class CreatedumpTests : IDisposable
         using var subject = Subject.Start("dotnet", SubjectBuilds.DotnetSubjectDll);
         var maps = MapsFile.Parse(File.ReadAllBytes($"/proc/{subject.Pid}/maps")).Items;
         string coreclr = maps.First(m => m.Path.EndsWith("/libcoreclr.so", StringComparison.Ordinal)).Path;
-        string core = Path.Combine(_dir, "core");
+        string core = Path.Combine(_temp.New("memlens-createdump-"), "core");
         var psi = new ProcessStartInfo(Path.Combine(Path.GetDirectoryName(coreclr)!, "createdump"), ["--withheap", "-f", core, subject.Pid.ToString(CultureInfo.InvariantCulture)])
         { RedirectStandardOutput = true, RedirectStandardError = true };
         using (var p = Process.Start(psi)!)

@@ -14,19 +14,15 @@ namespace Memlens.Tests.Integration;
 /// </summary>
 public sealed class KernelCoreTests : IDisposable
 {
-    private readonly List<string> _dirs = [];
+    private readonly TempDirectories _temp = new();
 
-    public void Dispose()
-    {
-        foreach (var d in _dirs) Directory.Delete(d, recursive: true);
-    }
+    public void Dispose() => _temp.Dispose();
 
     private sealed record Crashed(string Core, IReadOnlyList<MapsEntry> Maps, Memlens.Core.Model.ProcessSnapshot Live);
 
     private Crashed Crash(string program, string signal, IDictionary<string, string>? env = null)
     {
-        string dir = Directory.CreateTempSubdirectory("memlens-kcore-").FullName;
-        _dirs.Add(dir);
+        string dir = _temp.New("memlens-kcore-");
         using var subject = Subject.Start("/bin/sh", ["-c", $"ulimit -c unlimited && cd '{dir}' && exec '{program}'"], env);
         var maps = MapsFile.Parse(File.ReadAllBytes($"/proc/{subject.Pid}/maps")).Items;
         var live = LiveProcess.Load(subject.Pid);
