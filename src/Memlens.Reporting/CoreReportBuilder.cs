@@ -11,7 +11,7 @@ public static class CoreReportBuilder
         "what coredump_filter left out (default 0x33: file-backed private mappings keep only an ELF header page; VM_DONTDUMP and VM_IO mappings nothing)",
         "never-written anonymous memory: it is either skipped (p_filesz 0 for reservations) or written as zero pages",
         "what a runtime's own dumper skipped (.NET createdump leaves out memory it does not need)",
-        "the [heap] and [stack] names: the main stack is found from the first thread's stack pointer, the brk heap from its place above the executable",
+        "the [heap] and [stack] names: the main stack is found from the auxiliary vector (AT_EXECFN points into it), the brk heap from its place above the executable",
         "[vvar] pages (kernel data the vDSO reads): the kernel writes them unnamed (memlens names them by their place below the vDSO); gdb's gcore leaves them out, so VSZ is short by their size",
     ];
 

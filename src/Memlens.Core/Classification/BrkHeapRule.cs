@@ -27,7 +27,7 @@ public sealed class BrkHeapRule : IClassificationRule
                 : "the kernel names it [heap]: the brk area (program break)";
             context.Claim(r, Kinds.NativeHeap, owner, "heap", evidence);
         }
-        if (!context.Snapshot.RecordsHeapName) ClaimByPlace(context, owner);
+        if (!context.Snapshot.RecordsRegionNames) ClaimByPlace(context, owner);
     }
 
     private static void ClaimByPlace(ClassificationContext context, string owner)

@@ -8,12 +8,18 @@ public sealed class MainStackRule : IClassificationRule
     public void Apply(ClassificationContext context)
     {
         var snapshot = context.Snapshot;
+        var main = snapshot.Threads.FirstOrDefault(t => t.Tid == snapshot.Pid);
+        string owner = ThreadStackRule.OwnerName(snapshot.Pid, main?.Name ?? snapshot.Comm, main: true);
         foreach (var r in context.Regions)
         {
             if (r.Map.Path != "[stack]" || context.IsClaimed(r)) continue;
-            var main = snapshot.Threads.FirstOrDefault(t => t.Tid == snapshot.Pid);
-            context.Claim(r, Kinds.Stack, ThreadStackRule.OwnerName(snapshot.Pid, main?.Name ?? snapshot.Comm, main: true), "stack",
+            context.Claim(r, Kinds.Stack, owner, "stack",
                 "the kernel names it [stack]: it holds mm->start_stack, the main thread's stack (grows down on demand)");
         }
+        // A core records no [stack] name; the auxiliary vector points into the stack the kernel built at exec.
+        if (!snapshot.RecordsRegionNames && snapshot.InitialStackAddress is ulong at && context.Find(at) is { } initial
+            && !context.IsClaimed(initial) && initial.IsPrivateAnonymous && initial.Map.Writable)
+            context.Claim(initial, Kinds.Stack, owner, "stack",
+                $"a core does not record the [stack] name: this region holds {Bytes.Hex(at)}, the executable's name (AT_EXECFN) or random bytes (AT_RANDOM) the kernel placed on the main thread's stack at exec");
     }
 }

@@ -30,8 +30,10 @@ public sealed class ProcessSnapshot
     /// <summary>Where the data came from, for people: "live /proc/1234", "snapshot ./snap".</summary>
     public required string Source { get; init; }
     public bool IsLive { get; init; }
-    /// <summary>False for a core dump: its mappings carry no [heap] name, so the brk heap is found by its place.</summary>
-    public bool RecordsHeapName { get; init; } = true;
+    /// <summary>False for a core dump: its mappings carry no [heap] or [stack] name, so those are found by other evidence.</summary>
+    public bool RecordsRegionNames { get; init; } = true;
+    /// <summary>An address on the initial process stack (a core's AT_EXECFN or AT_RANDOM), where names are not recorded.</summary>
+    public ulong? InitialStackAddress { get; init; }
     public DateTimeOffset? CapturedAt { get; init; }
     public required IImageInspector Images { get; init; }
     public required IMemoryProbe Memory { get; init; }
@@ -63,7 +65,8 @@ public sealed class ProcessSnapshot
             KernelRelease = KernelRelease,
             Source = Source,
             IsLive = IsLive,
-            RecordsHeapName = RecordsHeapName,
+            RecordsRegionNames = RecordsRegionNames,
+            InitialStackAddress = InitialStackAddress,
             CapturedAt = CapturedAt,
             Images = Images,
             Memory = Memory,

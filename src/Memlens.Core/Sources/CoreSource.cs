@@ -86,11 +86,12 @@ public static class CoreSource
         }
         var regions = new List<Region>();
         foreach (var m in maps) regions.Add(new Region(regions.Count, m, null));
-        // The thread whose stack pointer lies in the region holding AT_PHDR's process is unknown; the main stack is the
-        // region that holds the first thread's pointer when that region is not file-backed.
-        string? exe = exeOverride ?? ExeFromAuxv(core);
+        string? exe = exeOverride ?? exeFromAuxv;
         var threads = core.Threads.Select(t => new ThreadInfo(t.Tid, null, new TaskSyscall(false, null, t.StackPointer, t.InstructionPointer), null)).ToList();
-        int pid = core.Threads.FirstOrDefault()?.Tid ?? 0;
+        // NT_PRPSINFO names the process (the main thread's tid); the first NT_PRSTATUS is the thread that took the signal.
+        int pid = core.Pid is int p && core.Threads.Any(t => t.Tid == p) ? p : core.Threads.FirstOrDefault()?.Tid ?? 0;
+        ulong? initialStack = core.Auxv.TryGetValue(ElfCoreFile.AT_EXECFN, out ulong execfn) ? execfn
+            : core.Auxv.TryGetValue(ElfCoreFile.AT_RANDOM, out ulong random) ? random : null;
         var snapshot = new ProcessSnapshot
         {
             Pid = pid,
@@ -101,7 +102,8 @@ public static class CoreSource
             HasSmaps = false,
             Threads = threads,
             Source = $"core {path}",
-            RecordsHeapName = false,
+            RecordsRegionNames = false,
+            InitialStackAddress = initialStack,
             PageSize = 4096,
             Images = new CoreImageInspector(exeOverride, exe),
             Memory = probe,

@@ -25,11 +25,12 @@ public sealed class ElfCoreFile
     public required IReadOnlyList<CoreThread> Threads { get; init; }
     public required IReadOnlyList<CoreFileMapping> Files { get; init; }
     public required IReadOnlyDictionary<ulong, ulong> Auxv { get; init; }
+    public int? Pid { get; init; }             // pr_pid: the main thread's tid
     public string? Command { get; init; }      // pr_fname
     public string? Arguments { get; init; }    // pr_psargs
     public List<string> Problems { get; } = [];
 
-    public const ulong AT_PHDR = 3, AT_SYSINFO_EHDR = 33;
+    public const ulong AT_PHDR = 3, AT_RANDOM = 25, AT_EXECFN = 31, AT_SYSINFO_EHDR = 33;
 
     public static ElfCoreFile Read(Stream stream, string name, ElfLimits? limits = null)
     {
@@ -40,6 +41,7 @@ public sealed class ElfCoreFile
         var files = new List<CoreFileMapping>();
         var auxv = new Dictionary<ulong, ulong>();
         string? command = null, args = null;
+        int? pid = null;
         var problems = new List<string>();
         long length = stream.Length;
         int notes = 0;
@@ -73,6 +75,7 @@ public sealed class ElfCoreFile
                             BinaryPrimitives.ReadUInt64LittleEndian(desc[(PrStatusRegs + (RegRip * 8))..])));
                         break;
                     case NT_PRPSINFO when desc.Length >= 136:
+                        pid = BinaryPrimitives.ReadInt32LittleEndian(desc[24..]);
                         command = CString(desc.Slice(40, 16));
                         args = CString(desc.Slice(56, 80));
                         break;
@@ -98,6 +101,7 @@ public sealed class ElfCoreFile
             Threads = threads,
             Files = files,
             Auxv = auxv,
+            Pid = pid,
             Command = command,
             Arguments = args,
         };
