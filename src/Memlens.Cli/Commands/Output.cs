@@ -16,7 +16,8 @@ internal static class Output
         }
         console.Out.Flush();
         using var buffered = new BufferedStream(raw, 1 << 16);
-        JsonSerializer.Serialize(buffered, value, type);
+        // Through a Utf8JsonWriter the source generator's direct writing code serves, without read metadata.
+        using (var writer = new Utf8JsonWriter(buffered)) JsonSerializer.Serialize(writer, value, type);
         buffered.WriteByte((byte)'\n');
     }
 }

@@ -21,7 +21,7 @@ internal static class TopCommand
         {
             int n = Math.Max(1, parse.GetValue(Count));
             var report = TopReportBuilder.Build(parse.GetValue(By)!, parse.GetValue(Sort)!, n, detail: Math.Min(n, 10), parse.GetValue(CommonOptions.ProcRoot)!);
-            if (parse.GetValue(CommonOptions.Json)) Output.WriteJson(console, report, ReportJsonContext.Default.TopReport);
+            if (parse.GetValue(CommonOptions.Json)) Output.WriteJson(console, report, TopJsonContext.Default.TopReport);
             else TerminalTopWriter.Write(report, console.Out);
             return 0;
         }));

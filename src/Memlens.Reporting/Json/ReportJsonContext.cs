@@ -16,8 +16,16 @@ namespace Memlens.Reporting.Json;
 [JsonSerializable(typeof(ThreadsReport))]
 [JsonSerializable(typeof(DiffReport))]
 [JsonSerializable(typeof(CgroupReport))]
-[JsonSerializable(typeof(TopReport))]
 public sealed partial class ReportJsonContext : JsonSerializerContext;
+
+/// <summary>
+/// `top` alone, serialization only: `top` runs often and briefly, and a context that also builds the metadata for
+/// reading costs tens of milliseconds at its first use (measured in docs/bench.md).
+/// </summary>
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, WriteIndented = false,
+    DefaultIgnoreCondition = JsonIgnoreCondition.Never, GenerationMode = JsonSourceGenerationMode.Serialization)]
+[JsonSerializable(typeof(TopReport))]
+public sealed partial class TopJsonContext : JsonSerializerContext;
 
 /// <summary>The same contract, indented: for expected-output files that people review.</summary>
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, WriteIndented = true,
