@@ -28,7 +28,8 @@ public static class ThreadStacks
                 continue;
             }
             var a = region.Attribution!;
-            string how = sp is null ? "" : $"stack pointer 0x{sp:x} (task/{t.Tid}/syscall)";
+            string from = s.Source.StartsWith("core ", StringComparison.Ordinal) ? "the core's NT_PRSTATUS" : $"task/{t.Tid}/syscall";
+            string how = sp is null ? "" : $"stack pointer 0x{sp:x} ({from})";
             if (a.Kind == Kinds.Stack) rows.Add(Row(t, sp, region, s, how));
             else rows.Add(new ThreadStack(t.Tid, t.Name, sp, $"{region.Start:x}-{region.End:x}", null, null, null, $"inside {a.Owner}",
                 how + (a.Kind == Kinds.Go ? ": a g0 stack the Go runtime allocated in its heap (no cgo), counted in StackInuse" : "")));
@@ -40,7 +41,10 @@ public static class ThreadStacks
     {
         var guard = stack.Index > 0 ? s.Regions[stack.Index - 1] : null;
         bool hasGuard = guard?.Attribution?.Owner == stack.Attribution!.Owner && guard.Attribution.Detail == "guard";
-        string where = stack.Map.Path == "[stack]" ? "main [stack] (grows down on demand)" : "own mapping";
+        string where = stack.Map.Path == "[stack]" ? "main [stack] (grows down on demand)"
+            : stack.SplitNote is not null ? "part of a VMA merged with its neighbour (resident divided by pagemap)"
+            : t.Tid == s.Pid && !s.RecordsRegionNames ? "main stack (a core names none: found from its auxiliary vector)"
+            : "own mapping";
         return new ThreadStack(t.Tid, t.Name, sp, $"{stack.Start:x}-{stack.End:x}", stack.Size, stack.Counters?.Rss, hasGuard ? guard!.Size : null, where, how);
     }
 }

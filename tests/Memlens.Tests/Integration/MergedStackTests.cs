@@ -93,5 +93,7 @@ public class MergedStackTests
         Assert.Contains("another anonymous mapping merged into the same VMA", parts[1].Attribution!.Evidence, StringComparison.Ordinal);
         Assert.All(report.Checks, c => Assert.True(c.Holds, c.Name));
         Assert.Equal(4, report.Groups.Count(g => g.Owner.StartsWith("thread", StringComparison.Ordinal) && g.Numbers.Virtual == (8UL << 20) + 4096));
+        var threads = Memlens.Core.Threads.ThreadStacks.Describe(s);
+        Assert.Single(threads, t => t.Where.StartsWith("part of a VMA merged with its neighbour", StringComparison.Ordinal) && t.StackSize == 8UL << 20);
     }
 }
