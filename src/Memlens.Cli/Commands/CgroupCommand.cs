@@ -41,7 +41,10 @@ internal static class CgroupCommand
             // When the captured cgroup.procs lists the captured process alone, its RSS is the whole cgroup's.
             var members = files.Processes();
             bool alone = members.Count == 1 && members[0] == snapshot.Pid;
-            var data = CgroupView.Build(files, [new CgroupProcess(snapshot.Pid, snapshot.Comm, s?.RssAnon, s?.RssFile, s?.RssShmem, s?.VmSwap)], cpus, allProcesses: alone);
+            string cpusFile = Path.Combine(target, "cpus");
+            int? captured = File.Exists(cpusFile) && int.TryParse(File.ReadAllText(cpusFile).Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out int c) && c is > 0 and <= CpuList.MaxCpus ? c : null;
+            var data = CgroupView.Build(files, [new CgroupProcess(snapshot.Pid, snapshot.Comm, s?.RssAnon, s?.RssFile, s?.RssShmem, s?.VmSwap)], captured ?? cpus, allProcesses: alone);
+            if (captured is null) data = data with { Notes = [.. data.Notes, $"the snapshot does not record its machine's CPU count: the per-CPU charge batches are sized for this machine's {cpus}"] };
             string note = alone ? "from a snapshot: the captured process was the cgroup's only one (cgroup.procs), so the sums are complete"
                 : members.Count > 1 ? $"from a snapshot: only the captured process's RSS is known, not the {members.Count - 1} other process(es) of the cgroup"
                 : "from a snapshot: only the captured process's RSS is known, not the other processes of the cgroup";

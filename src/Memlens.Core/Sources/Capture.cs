@@ -36,6 +36,9 @@ public static class Capture
         AddIfReadable(files, "meminfo", System.IO.Path.Combine(procRoot, "meminfo"));
         AddCgroupFiles(files, snapshot);
         files["pagesize"] = Utf8($"{snapshot.PageSize}\n");
+        // The online CPUs size the per-CPU charge batches the cgroup identities allow for, wherever the snapshot is read.
+        if (ProcFileReader.TryReadText("/sys/devices/system/cpu/online") is { } online && CpuList.Count(online) is int cpus)
+            files["cpus"] = Utf8($"{cpus}\n");
         if (snapshot.KernelRelease is not null) files["kernel"] = Utf8(snapshot.KernelRelease + "\n");
         if (snapshot.Exe is not null) files["exe.txt"] = Utf8(snapshot.Exe + "\n");
         var manifest = new SnapshotManifest(SnapshotManifest.FormatVersion, Version(), snapshot.CapturedAt ?? DateTimeOffset.UtcNow, pid,

@@ -30,7 +30,7 @@ public class CaptureRoundTripTests
         using var subject = Subject.Start(SubjectBuilds.Threads, [], new Dictionary<string, string> { ["MEMLENS_SECRET"] = "hunter2" });
         string output = Path.Combine(Directory.CreateTempSubdirectory("memlens-capture-").FullName, "snap");
         Assert.Equal(0, MemlensCli.Run("capture", subject.Pid.ToString(System.Globalization.CultureInfo.InvariantCulture), "-o", output).ExitCode);
-        foreach (var f in new[] { "maps", "smaps", "smaps_rollup", "status", "statm", "stat", "cmdline", "comm", "cgroup", "exe.txt", "meminfo", "pagesize", "kernel", "manifest.json" })
+        foreach (var f in new[] { "maps", "smaps", "smaps_rollup", "status", "statm", "stat", "cmdline", "comm", "cgroup", "exe.txt", "meminfo", "pagesize", "kernel", "cpus", "manifest.json" })
             Assert.True(File.Exists(Path.Combine(output, f)), f);
         Assert.Equal(5, Directory.GetDirectories(Path.Combine(output, "task")).Length);
         Assert.True(File.Exists(Path.Combine(output, "task", subject.Pid.ToString(System.Globalization.CultureInfo.InvariantCulture), "syscall")));

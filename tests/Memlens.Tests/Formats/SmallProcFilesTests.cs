@@ -149,3 +149,20 @@ public class CgroupMembershipTests
         Assert.Equal("/system.slice/app.service", m.Path);
     }
 }
+
+public class CpuListTests
+{
+    [Theory]
+    [InlineData("0-1\n", 2)]
+    [InlineData("0", 1)]
+    [InlineData("0-3,5,7-8", 7)]
+    public void A_cpu_list_counts_its_cpus(string text, int count) => Assert.Equal(count, Memlens.Formats.Procfs.CpuList.Count(text));
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("3-1")]
+    [InlineData("a-b")]
+    [InlineData("0-99999999")]
+    [InlineData("1--2")]
+    public void Garbage_is_not_a_cpu_list(string text) => Assert.Null(Memlens.Formats.Procfs.CpuList.Count(text));
+}
