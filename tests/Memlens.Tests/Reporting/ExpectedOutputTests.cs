@@ -82,7 +82,7 @@ public class ExpectedOutputTests
         var w = new StringWriter { NewLine = "\n" };
         render(w);
         string actual = w.ToString();
-        string expectedPath = Path.Combine(Fixtures.SourceDir(fixture), "expected", file);
+        string expectedPath = Path.Combine(Fixtures.Dir(fixture), "expected", file);
         if (Environment.GetEnvironmentVariable("MEMLENS_UPDATE_EXPECTED") == "1")
         {
             Directory.CreateDirectory(Path.GetDirectoryName(expectedPath)!);
