@@ -39,7 +39,7 @@ public sealed class BrkHeapRule : IClassificationRule
         var last = image.MaxBy(r => r.End)!;
         var bss = context.Next(last);
         ulong end = bss is not null && context.Adjacent(last, bss) && !bss.Map.FileBacked && bss.Map.Path.Length == 0 ? bss.End : last.End;
-        var heap = context.Regions.FirstOrDefault(r => r.Start > end && r.Start - end <= BrkRandomizationWindow
+        var heap = context.Regions.FirstOrDefault(r => r.Start >= end && r.Start - end <= BrkRandomizationWindow
             && !r.Map.FileBacked && r.Map.Path.Length == 0 && r.Map.Perms == "rw-p" && !context.IsClaimed(r));
         if (heap is null) return;
         string evidence = $"a core does not record the [heap] name: this anonymous rw mapping starts {Bytes.Format(heap.Start - end)} above the end of the executable's image, inside the {Bytes.Format(BrkRandomizationWindow)} window where the kernel places the program break (arch_randomize_brk), far below where mmap hands out space from the top down";
