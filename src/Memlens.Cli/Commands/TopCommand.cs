@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Memlens.Core;
 using Memlens.Reporting;
 using Memlens.Reporting.Json;
 using Memlens.Reporting.Terminal;
@@ -11,18 +12,37 @@ internal static class TopCommand
     private static readonly Option<string> By = new("--by") { Description = "process (default), program, user or cgroup", DefaultValueFactory = _ => "process" };
     private static readonly Option<string> Sort = new("--sort") { Description = "pss (default), rss, uss, swap or vsz", DefaultValueFactory = _ => "pss" };
     private static readonly Option<int> Count = new("-n") { Description = "rows to show (default 20)", DefaultValueFactory = _ => 20 };
+    private static readonly Option<string?> Interval = new("--interval") { Description = "sweep again after this long (500ms, 2s, 1m): one process, warm, for every refresh" };
+    private static readonly Option<int?> Refreshes = new("--count") { Description = "with --interval: stop after this many sweeps (default: until interrupted)" };
 
     public static Command Create(CliConsole console)
     {
         By.AcceptOnlyFromAmong("process", "program", "user", "cgroup");
         Sort.AcceptOnlyFromAmong("pss", "rss", "uss", "swap", "vsz");
-        var command = new Command("top", "every process's VSZ, RSS, PSS, USS, swap and largest owner, reconciled with /proc/meminfo") { By, Sort, Count, CommonOptions.Json, CommonOptions.ProcRoot };
+        var command = new Command("top", "every process's VSZ, RSS, PSS, USS, swap and largest owner, reconciled with /proc/meminfo") { By, Sort, Count, Interval, Refreshes, CommonOptions.Json, CommonOptions.ProcRoot };
         command.SetAction(parse => Program.Guard(console, () =>
         {
             int n = Math.Max(1, parse.GetValue(Count));
-            var report = TopReportBuilder.Build(parse.GetValue(By)!, parse.GetValue(Sort)!, n, detail: Math.Min(n, 10), parse.GetValue(CommonOptions.ProcRoot)!);
-            if (parse.GetValue(CommonOptions.Json)) Output.WriteJson(console, report, TopJsonContext.Default.TopReport);
-            else TerminalTopWriter.Write(report, console.Out);
+            string? intervalText = parse.GetValue(Interval);
+            var interval = intervalText is null ? (TimeSpan?)null : WatchCommand.ParseInterval(intervalText);
+            int? refreshes = parse.GetValue(Refreshes);
+            if (refreshes is < 1) throw new MemlensException(ExitCode.Usage, "--count: give at least 1");
+            int total = interval is null ? 1 : refreshes ?? int.MaxValue;
+            var timings = new Timings(console.Error);
+            for (int i = 1; i <= total; i++)
+            {
+                var report = TopReportBuilder.Build(parse.GetValue(By)!, parse.GetValue(Sort)!, n, detail: Math.Min(n, 10), parse.GetValue(CommonOptions.ProcRoot)!);
+                // With --interval and --json, one report a line (JSON Lines).
+                if (parse.GetValue(CommonOptions.Json)) Output.WriteJson(console, report, TopJsonContext.Default.TopReport);
+                else
+                {
+                    if (interval is not null) console.Out.WriteLine($"— sweep {i} at {DateTime.Now:HH:mm:ss}");
+                    TerminalTopWriter.Write(report, console.Out);
+                }
+                console.Out.Flush();
+                timings.Mark($"sweep {i}");
+                if (i < total) Thread.Sleep(interval!.Value);
+            }
             return 0;
         }));
         return command;

@@ -95,6 +95,24 @@ public sealed class TopTests : IDisposable
     }
 
     [Fact]
+    public void With_an_interval_top_sweeps_again_and_prints_one_json_report_a_line()
+    {
+        var r = MemlensCli.Run("top", "--json", "--interval", "10ms", "--count", "3", "-n", "2");
+        Assert.Equal(0, r.ExitCode);
+        var lines = r.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(3, lines.Length);
+        Assert.All(lines, l =>
+        {
+            using var doc = JsonDocument.Parse(l);
+            Assert.Equal("memlens.top/1", doc.RootElement.GetProperty("schema").GetString());
+            Assert.Equal(2, doc.RootElement.GetProperty("rows").GetArrayLength());
+        });
+        var bad = MemlensCli.Run("top", "--interval", "1s", "--count", "0");
+        Assert.Equal(2, bad.ExitCode);
+        Assert.Contains("--count", bad.Error);
+    }
+
+    [Fact]
     public void The_terminal_view_names_the_largest_owner_of_the_top_rows()
     {
         var r = MemlensCli.Run("top", "-n", "3");
