@@ -13,7 +13,7 @@ internal static class TopCommand
     private static readonly Option<string> Sort = new("--sort") { Description = "pss (default), rss, uss, swap or vsz", DefaultValueFactory = _ => "pss" };
     private static readonly Option<int> Count = new("-n") { Description = "rows to show (default 20)", DefaultValueFactory = _ => 20 };
     private static readonly Option<string?> Interval = new("--interval") { Description = "sweep again after this long (500ms, 2s, 1m): one process, warm, for every refresh" };
-    private static readonly Option<int?> Refreshes = new("--count") { Description = "with --interval: stop after this many sweeps (default: until interrupted)" };
+    private static readonly Option<int?> Refreshes = new("--count") { Description = "stop after this many sweeps (default with --interval: until interrupted; alone: every 2s)" };
 
     public static Command Create(CliConsole console)
     {
@@ -24,8 +24,9 @@ internal static class TopCommand
         {
             int n = Math.Max(1, parse.GetValue(Count));
             string? intervalText = parse.GetValue(Interval);
-            var interval = intervalText is null ? (TimeSpan?)null : WatchCommand.ParseInterval(intervalText);
             int? refreshes = parse.GetValue(Refreshes);
+            // --count alone sweeps at watch's default interval.
+            var interval = intervalText is not null ? WatchCommand.ParseInterval(intervalText) : refreshes is not null ? TimeSpan.FromSeconds(2) : (TimeSpan?)null;
             if (refreshes is < 1) throw new MemlensException(ExitCode.Usage, "--count: give at least 1");
             int total = interval is null ? 1 : refreshes ?? int.MaxValue;
             var timings = new Timings(console.Error);
