@@ -47,19 +47,7 @@ public sealed class ClassificationContext
     public bool Adjacent(Region lower, Region upper) => lower.End == upper.Start;
 
     /// <summary>The region containing an address, by binary search over the sorted regions.</summary>
-    public Region? Find(ulong address)
-    {
-        int lo = 0, hi = Regions.Count - 1;
-        while (lo <= hi)
-        {
-            int mid = (lo + hi) >>> 1;
-            var r = Regions[mid];
-            if (address < r.Start) hi = mid - 1;
-            else if (address >= r.End) lo = mid + 1;
-            else return r;
-        }
-        return null;
-    }
+    public Region? Find(ulong address) => Region.Find(Regions, address);
 
     /// <summary>Maximal runs of adjacent, unclaimed, private anonymous regions: how reservations look once split by commits.</summary>
     public IEnumerable<List<Region>> UnclaimedAnonymousRuns()

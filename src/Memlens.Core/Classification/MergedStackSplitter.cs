@@ -24,7 +24,7 @@ public static class MergedStackSplitter
         foreach (var t in snapshot.Threads)
         {
             if (t.Tid == snapshot.Pid || t.Syscall?.StackPointer is not ulong sp) continue;
-            var r = Find(regions, sp);
+            var r = Region.Find(regions, sp);
             if (r is not null && r.IsPrivateAnonymous && r.Map.Writable && r.Index > 0 && HasGuardBelow(regions[r.Index - 1], r)) stacks.Add((r, sp));
         }
         var sizes = stacks.Select(s => s.Region.Size).Append(DefaultStackBytes).Distinct().Order().ToList();
@@ -67,19 +67,6 @@ public static class MergedStackSplitter
 
     private static bool HasGuardBelow(Region below, Region stack) =>
         below.End == stack.Start && below.IsPrivateAnonymous && below.Map.NoAccess && below.Size <= ThreadStackRule.MaxGuardBytes;
-
-    private static Region? Find(IReadOnlyList<Region> regions, ulong address)
-    {
-        int lo = 0, hi = regions.Count - 1;
-        while (lo <= hi)
-        {
-            int mid = (lo + hi) >>> 1;
-            if (address < regions[mid].Start) hi = mid - 1;
-            else if (address >= regions[mid].End) lo = mid + 1;
-            else return regions[mid];
-        }
-        return null;
-    }
 
     /// <summary>
     /// Divides the VMA's counters at the cut: resident and swapped bytes by the pages pagemap finds on each side,

@@ -19,5 +19,20 @@ public sealed class Region(int index, MapsEntry map, SmapsCounters? counters)
     public bool Contains(ulong address) => address >= Start && address < End;
     /// <summary>Anonymous and private, the kind of region every runtime allocator makes.</summary>
     public bool IsPrivateAnonymous => Map.Path.Length == 0 && Map.Inode == 0 && !Map.Shared;
+    /// <summary>The region containing an address, by binary search over regions sorted by address.</summary>
+    public static Region? Find(IReadOnlyList<Region> regions, ulong address)
+    {
+        int lo = 0, hi = regions.Count - 1;
+        while (lo <= hi)
+        {
+            int mid = (lo + hi) >>> 1;
+            var r = regions[mid];
+            if (address < r.Start) hi = mid - 1;
+            else if (address >= r.End) lo = mid + 1;
+            else return r;
+        }
+        return null;
+    }
+
     public override string ToString() => $"{Start:x}-{End:x} {Map.Perms} {Map.Path}";
 }

@@ -14,11 +14,7 @@ public static class TerminalCgroupWriter
         t.WriteTo(w);
         w.WriteLine();
         w.WriteLine("IDENTITIES");
-        foreach (var c in r.Checks)
-        {
-            w.WriteLine($"  [{(c.Holds ? "ok" : "!!")}] {c.Name}: expected {c.Expected:N0} B, actual {c.Actual:N0} B");
-            foreach (var line in Wrap(c.Explanation, TerminalReportWriter.Width - 8)) w.WriteLine("       " + line);
-        }
+        foreach (var c in r.Checks) WriteCheck(w, c);
         w.WriteLine();
         w.WriteLine($"PROCESSES ({r.Processes.Count}; largest anonymous RSS first)");
         var p = new TextTable("pid", "name", "RssAnon", "RssFile", "RssShmem", "swap") { LeftAligned = new HashSet<int> { 1 } };

@@ -22,11 +22,7 @@ public static class TerminalGoWriter
         {
             w.WriteLine();
             w.WriteLine("  identities:");
-            foreach (var c in g.Identities)
-            {
-                w.WriteLine($"  [{(c.Holds ? "ok" : "!!")}] {c.Name}: expected {c.Expected:N0}, actual {c.Actual:N0}");
-                foreach (var line in Wrap(c.Explanation, TerminalReportWriter.Width - 8)) w.WriteLine("       " + line);
-            }
+            foreach (var c in g.Identities) WriteCheck(w, c, unit: "");
         }
         w.WriteLine();
         w.WriteLine("  the runtime's numbers beside the kernel's:");

@@ -69,11 +69,7 @@ public static class TerminalReportWriter
         if (r.Checks.Count > 0)
         {
             w.WriteLine("RECONCILIATION (every identity the files allow)");
-            foreach (var c in r.Checks)
-            {
-                w.WriteLine($"  [{(c.Holds ? "ok" : "!!")}] {c.Name}: expected {c.Expected:N0} B, actual {c.Actual:N0} B");
-                foreach (var line in Wrap(c.Explanation, Width - 8)) w.WriteLine("       " + line);
-            }
+            foreach (var c in r.Checks) WriteCheck(w, c);
             w.WriteLine();
         }
 

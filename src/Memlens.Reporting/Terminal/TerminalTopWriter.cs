@@ -21,11 +21,7 @@ public static class TerminalTopWriter
         table.WriteTo(w);
         w.WriteLine();
         w.WriteLine("THE MACHINE (/proc/meminfo): " + string.Join(", ", r.Meminfo.Select(kv => $"{kv.Key} {Size(kv.Value)}")));
-        foreach (var c in r.Checks)
-        {
-            w.WriteLine($"  [{(c.Holds ? "ok" : "!!")}] {c.Name}: Σ processes {c.Expected:N0} B, kernel {c.Actual:N0} B");
-            foreach (var line in Wrap(c.Explanation, TerminalReportWriter.Width - 8)) w.WriteLine("       " + line);
-        }
+        foreach (var c in r.Checks) WriteCheck(w, c, "Σ processes", "kernel");
         if (r.Meminfo.TryGetValue("Cached", out ulong cached) && r.Meminfo.TryGetValue("Mapped", out ulong mapped))
             w.WriteLine($"  page cache no process maps (Cached − Mapped): {Size(cached - Math.Min(cached, mapped))}; kernel: stacks {Size(r.Meminfo.GetValueOrDefault("KernelStack"))}, page tables {Size(r.Meminfo.GetValueOrDefault("PageTables"))}, slab {Size(r.Meminfo.GetValueOrDefault("Slab"))}: in no process's PSS");
     }

@@ -26,4 +26,11 @@ public static class Text
         }
         if (line.Length > 0) yield return line.ToString();
     }
+
+    /// <summary>One identity check: "[ok] name: expected … B, actual … B", then its explanation, wrapped and indented.</summary>
+    public static void WriteCheck(TextWriter w, Model.CheckRow c, string expected = "expected", string actual = "actual", string unit = " B")
+    {
+        w.WriteLine($"  [{(c.Holds ? "ok" : "!!")}] {c.Name}: {expected} {c.Expected:N0}{unit}, {actual} {c.Actual:N0}{unit}");
+        foreach (var line in Wrap(c.Explanation, TerminalReportWriter.Width - 8)) w.WriteLine("       " + line);
+    }
 }
