@@ -1,4 +1,4 @@
-using Memlens.Core.Classification;
+using Memlens.Core.Analysis;
 using Memlens.Core.Diff;
 using Memlens.Core.Model;
 using Memlens.Core.Threads;
@@ -10,21 +10,19 @@ public static class ChangeReportBuilder
 {
     public const string ArenaNote = "which malloc arena a thread uses is kept in the thread's TLS (glibc's thread_arena), which /proc does not show; arenas are listed by address under native-heap";
 
-    public static ThreadsReport Threads(ProcessSnapshot s)
+    public static ThreadsReport Threads(ProcessAnalysis s)
     {
-        if (s.Regions.Any(r => r.Attribution is null)) Classifier.Classify(s);
         var rows = ThreadStacks.Describe(s).Select(t => new ThreadRow(t.Tid, t.Name, t.StackPointer is ulong sp ? $"{sp:x}" : null, t.StackRange,
             t.StackSize, t.StackResident, t.GuardSize, t.Where, t.How)).ToList();
         return new ThreadsReport(ThreadsReport.SchemaVersion, ReportBuilder.Build(s).Process, rows, ArenaNote);
     }
 
-    public static DiffReport Diff(ProcessSnapshot a, ProcessSnapshot b, bool includeSame = false)
+    public static DiffReport Diff(ProcessAnalysis a, ProcessAnalysis b, bool includeSame = false)
     {
-        foreach (var s in new[] { a, b }) if (s.Regions.Any(r => r.Attribution is null)) Classifier.Classify(s);
         var (changes, before, after) = SnapshotDiff.Compare(a, b);
         var rows = changes.Where(c => includeSame || c.Change != "same").Select(c => new OwnerChangeRow(c.Kind, c.Identity, c.Change,
             ReportBuilder.ToNumbers(c.Before), ReportBuilder.ToNumbers(c.After), (long)c.After.Virtual - (long)c.Before.Virtual,
             c.After.Rss is ulong ar && c.Before.Rss is ulong br ? (long)ar - (long)br : null, c.Appeared, c.Vanished)).ToList();
-        return new DiffReport(DiffReport.SchemaVersion, a.Source, b.Source, ReportBuilder.ToNumbers(before), ReportBuilder.ToNumbers(after), rows);
+        return new DiffReport(DiffReport.SchemaVersion, a.Snapshot.Source, b.Snapshot.Source, ReportBuilder.ToNumbers(before), ReportBuilder.ToNumbers(after), rows);
     }
 }

@@ -1,3 +1,4 @@
+using Memlens.Core.Analysis;
 using Memlens.Core.Sources;
 using Memlens.Reporting.Model;
 
@@ -16,11 +17,11 @@ public static class CoreReportBuilder
     ];
 
     /// <summary>The report of a core, with dumped bytes per owner added.</summary>
-    public static Report Build(CoreSource.Loaded loaded)
+    public static Report Build(CoreSource.Loaded loaded, ProcessAnalysis analysis)
     {
-        var report = ReportBuilder.Build(loaded.Snapshot);
-        var owners = loaded.Snapshot.Regions.GroupBy(r => (r.Attribution!.Kind, r.Attribution.Owner))
-            .Select(g => new CoreOwnerRow(g.Key.Kind, g.Key.Owner, (ulong)g.Sum(r => (decimal)r.Size), (ulong)g.Sum(r => (decimal)loaded.DumpedBytes(r.Start, r.End))))
+        var report = ReportBuilder.Build(analysis);
+        var owners = analysis.Regions.GroupBy(r => r.Attribution!.Owner)
+            .Select(g => new CoreOwnerRow(g.Key.Kind, g.Key.Label, (ulong)g.Sum(r => (decimal)r.Size), (ulong)g.Sum(r => (decimal)loaded.DumpedBytes(r.Start, r.End))))
             .OrderByDescending(o => o.Dumped).ThenByDescending(o => o.Virtual).ToList();
         return report with
         {

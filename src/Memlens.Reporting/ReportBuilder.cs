@@ -1,9 +1,9 @@
 using Memlens.Core.Accounting;
-using Memlens.Core.Classification;
-using Memlens.Core.Findings;
-using Memlens.Core.Go;
-using Memlens.Formats.Metrics;
+using Memlens.Core.Analysis;
 using Memlens.Core.Model;
+using Memlens.Core.Findings;
+using Memlens.Core.Runtimes.Go;
+using Memlens.Formats.Metrics;
 using Memlens.Core.Reconciliation;
 using Memlens.Reporting.Model;
 
@@ -13,37 +13,26 @@ namespace Memlens.Reporting;
 public static class ReportBuilder
 {
     /// <param name="metrics">runtime metrics pages given on the command line, beside any saved in a snapshot.</param>
-    public static Report Build(ProcessSnapshot s, IReadOnlyList<(string Source, string Text)>? metrics = null)
+    public static Report Build(ProcessAnalysis a)
     {
-        if (s.Regions.Any(r => r.Attribution is null)) Classifier.Classify(s);
-        var breakdown = Breakdown.Of(s.Regions);
-        var go = GoSection(s, breakdown, [.. s.MetricsPages, .. metrics ?? []]);
-        var checks = Reconciler.Check(s);
-        var findings = FindingsWriter.Write(s, breakdown);
+        var s = a.Snapshot;
+        var breakdown = a.Breakdown;
         return new Report(
             Report.SchemaVersion,
             new ProcessInfo(s.Pid, s.Comm, s.Exe, s.Cmdline, s.Source, s.IsLive, s.CapturedAt, s.KernelRelease, s.PageSize, s.Threads.Count, s.HasSmaps),
             HeadlineOf(s, breakdown.Total),
             ToNumbers(breakdown.Total),
             breakdown.Kinds.Select(k => new KindRow(k.Kind, ToNumbers(k.Figures))).ToList(),
-            breakdown.Kinds.SelectMany(k => k.Owners).Select(o => new GroupRow(o.Kind, o.Owner, ToNumbers(o.Figures))).ToList(),
-            s.Regions.Select(ToRow).ToList(),
-            checks.Select(c => new CheckRow(c.Name, c.Expected, c.Actual, c.Holds, c.Explanation)).ToList(),
-            findings.Select(f => new FindingRow(f.Title, f.Bytes, f.Text)).ToList(),
-            s.Warnings.ToList(),
-            go);
+            breakdown.Kinds.SelectMany(k => k.Owners).Select(o => new GroupRow(o.Kind, o.Owner.Label, ToNumbers(o.Figures))).ToList(),
+            a.Regions.Select(ToRow).ToList(),
+            a.Checks.Select(c => new CheckRow(c.Name, c.Expected, c.Actual, c.Holds, c.Explanation)).ToList(),
+            a.Findings.Select(f => new FindingRow(f.Title, f.Bytes, f.Text)).ToList(),
+            a.Warnings.ToList(),
+            a.Go is { } g ? GoSection(g) : null);
     }
 
-    private static GoReport? GoSection(ProcessSnapshot s, Breakdown breakdown, IReadOnlyList<(string Source, string Text)> pages)
+    private static GoReport GoSection(GoRuntimeSection g)
     {
-        var facts = GoFactsReader.Read(s);
-        if (facts is null)
-        {
-            if (pages.Count > 0) s.Warnings.Add("runtime metrics were given, but the executable is not a Go binary; they were not used");
-            return null;
-        }
-        var stats = pages.Select(p => RuntimeMetricsReader.Parse(p.Text, p.Source)).ToList();
-        var g = GoRuntimeView.Build(s, breakdown, facts, stats);
         return new GoReport(g.GoVersion, g.Cgo, g.MetricsSources, g.MemStats,
             g.SysTree.Select(t => new GoTreeRow(t.Depth, t.Name, t.Bytes, t.Meaning)).ToList(),
             g.Identities.Select(c => new CheckRow(c.Name, c.Expected, c.Actual, c.Holds, c.Explanation)).ToList(),
@@ -68,6 +57,6 @@ public static class ReportBuilder
     {
         var a = r.Attribution!;
         return new RegionRow($"{r.Start:x}", $"{r.End:x}", r.Map.Perms, r.Map.Offset, r.Map.Device, r.Map.Inode, r.Map.Path,
-            a.Kind, a.Owner, a.Detail, a.Evidence, r.Counters?.VmFlags, ToNumbers(r.Figures));
+            a.Kind, a.Owner.Label, a.Detail, a.Evidence, r.Counters?.VmFlags, ToNumbers(r.Figures));
     }
 }

@@ -20,12 +20,12 @@ public static class StraceReportBuilder
 
     private static StraceProcessRow Process(ReplayedProcess p, string log, ProcessSnapshot? with)
     {
-        var (snapshot, segments) = StraceAnalysis.ToSnapshot(p, log);
-        var regions = snapshot.Regions.Select(r =>
+        var (replayed, segments) = StraceAnalysis.Analyze(p, log);
+        var regions = replayed.Regions.Select(r =>
         {
             var s = segments[r.Index];
             var a = r.Attribution!;
-            return new StraceRegionRow($"{r.Start:x}", $"{r.End:x}", r.Map.Perms, r.Map.Offset, r.Map.Path, a.Kind, a.Owner, a.Detail, a.Evidence, r.Size,
+            return new StraceRegionRow($"{r.Start:x}", $"{r.End:x}", r.Map.Perms, r.Map.Offset, r.Map.Path, a.Kind, a.Owner.Label, a.Detail, a.Evidence, r.Size,
                 Prov(s.Created), s.Changed is null ? null : Prov(s.Changed));
         }).ToList();
         var owners = regions.GroupBy(r => (r.Kind, r.Owner)).Select(g => new StraceOwnerRow(g.Key.Kind, g.Key.Owner, g.Count(),

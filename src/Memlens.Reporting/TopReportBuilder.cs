@@ -1,6 +1,6 @@
 using Memlens.Core;
-using Memlens.Core.Accounting;
-using Memlens.Core.Classification;
+using Memlens.Core.Analysis;
+using Memlens.Core.Model;
 using Memlens.Core.Machine;
 using Memlens.Core.Sources;
 using Memlens.Formats.Procfs;
@@ -41,9 +41,9 @@ public static class TopReportBuilder
     {
         try
         {
-            var s = LiveProcess.Load(pid, procRoot);
-            Classifier.Classify(s);
-            var owner = Breakdown.Of(s.Regions).AllOwners.Where(o => o.Kind != Core.Model.Kinds.Unattributed).MaxBy(o => o.Figures.Pss ?? o.Figures.Rss ?? 0);
+            var analysis = Analyzer.Analyze(LiveProcess.Load(pid, procRoot), withFindings: false);
+            // Unattributed memory counts too: the largest owner is the largest share, whoever it is.
+            var owner = analysis.Breakdown.AllOwners.MaxBy(o => o.Figures.Pss ?? o.Figures.Rss ?? 0);
             return owner is null ? null : $"{owner.Owner} ({owner.Kind}, PSS {Bytes.Format(owner.Figures.Pss)})";
         }
         catch (MemlensException) { return null; }   // exited or unreadable since the sweep

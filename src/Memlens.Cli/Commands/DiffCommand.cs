@@ -1,3 +1,4 @@
+using Memlens.Core.Analysis;
 using System.CommandLine;
 using Memlens.Core.Sources;
 using Memlens.Reporting;
@@ -18,7 +19,7 @@ internal static class DiffCommand
         var command = new Command("diff", "what appeared, vanished, grew or shrank between two moments, per owner and per region") { Before, After, Same, CommonOptions.Json };
         command.SetAction(parse => Program.Guard(console, () =>
         {
-            var report = ChangeReportBuilder.Diff(TargetResolver.Load(parse.GetValue(Before)!), TargetResolver.Load(parse.GetValue(After)!), parse.GetValue(Same));
+            var report = ChangeReportBuilder.Diff(Analyzer.Analyze(TargetResolver.Load(parse.GetValue(Before)!)), Analyzer.Analyze(TargetResolver.Load(parse.GetValue(After)!)), parse.GetValue(Same));
             if (parse.GetValue(CommonOptions.Json))
                 Output.WriteJson(console, report, ReportJsonContext.Default.DiffReport);
             else TerminalChangeWriter.WriteDiff(report, console.Out);

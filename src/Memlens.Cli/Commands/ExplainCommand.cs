@@ -1,6 +1,6 @@
 using System.CommandLine;
 using Memlens.Core;
-using Memlens.Core.Go;
+using Memlens.Core.Runtimes.Go;
 
 namespace Memlens.Cli.Commands;
 

@@ -1,3 +1,4 @@
+using Memlens.Core.Analysis;
 using System.CommandLine;
 using Memlens.Core;
 using Memlens.Core.Sources;
@@ -25,9 +26,9 @@ internal static class GoCommand
 
     public static int Run(CliConsole console, string target, string[]? metrics, bool json, string procRoot)
     {
-        var report = ReportBuilder.Build(TargetResolver.Load(target, procRoot), CommonOptions.LoadMetrics(metrics));
+        var report = ReportBuilder.Build(Analyzer.Analyze(TargetResolver.Load(target, procRoot), CommonOptions.LoadMetrics(metrics)));
         if (report.Go is null)
-            throw new MemlensException(ExitCode.BadInput, $"{report.Process.Exe ?? target} is not a Go binary (no .go.buildinfo, .note.go.buildid or .gopclntab section)");
+            throw new MemlensException(ExitCode.BadInput, $"{report.Process.Exe ?? target} is not identified as a Go process: the executable has no Go build info (.go.buildinfo, .note.go.buildid, .gopclntab), no metrics page has Go runtime metrics, and no mapping sits at a Go heap-arena hint address");
         if (json) Output.WriteJson(console, report.Go, ReportJsonContext.Default.GoReport);
         else
         {

@@ -1,3 +1,4 @@
+using Memlens.Core.Analysis;
 using System.CommandLine;
 using Memlens.Core.Sources;
 using Memlens.Reporting;
@@ -29,7 +30,8 @@ internal static class ReportCommand
     {
         if (File.Exists(target) && CoreSource.IsCore(target))
         {
-            var core = CoreReportBuilder.Build(CoreSource.Load(target, exe));
+            var loaded = CoreSource.Load(target, exe);
+            var core = CoreReportBuilder.Build(loaded, Analyzer.Analyze(loaded.Snapshot));
             if (json) Output.WriteJson(console, core, ReportJsonContext.Default.Report);
             else TerminalReportWriter.Write(core, console.Out, allOwners ? int.MaxValue : 8);
             return 0;
@@ -37,10 +39,10 @@ internal static class ReportCommand
         var timings = new Timings(console.Error);
         var snapshot = TargetResolver.Load(target, procRoot);
         timings.Mark("read and parse");
-        Memlens.Core.Classification.Classifier.Classify(snapshot);
-        timings.Mark("classify");
-        var report = ReportBuilder.Build(snapshot, CommonOptions.LoadMetrics(metrics));
-        timings.Mark("sum, check, explain");
+        var analysis = Analyzer.Analyze(snapshot, CommonOptions.LoadMetrics(metrics));
+        timings.Mark("classify, sum, check, explain");
+        var report = ReportBuilder.Build(analysis);
+        timings.Mark("project");
         if (json) Output.WriteJson(console, report, ReportJsonContext.Default.Report);
         else TerminalReportWriter.Write(report, console.Out, allOwners ? int.MaxValue : 8);
         timings.Mark("write");

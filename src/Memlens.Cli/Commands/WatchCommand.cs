@@ -1,3 +1,4 @@
+using Memlens.Core.Analysis;
 using System.CommandLine;
 using System.Globalization;
 using Memlens.Core;
@@ -35,7 +36,7 @@ internal static class WatchCommand
         var interval = ParseInterval(intervalText);
         int pid = int.TryParse(target, NumberStyles.None, CultureInfo.InvariantCulture, out int p) ? p : TargetResolver.ResolveName(target);
         bool tty = !Console.IsOutputRedirected && console.Out == Console.Out && !json;
-        ProcessSnapshot? first = null, last = null;
+        ProcessAnalysis? first = null, last = null;
         for (int sample = 1; count is null || sample <= count; sample++)
         {
             if (sample > 1) Thread.Sleep(interval);
@@ -47,8 +48,8 @@ internal static class WatchCommand
                 console.Out.WriteLine($"sample {sample} {DateTime.Now:HH:mm:ss}: RSS {Size(rollup?.Rss)}, PSS {Size(rollup?.Pss)}, swap {Size(rollup?.Swap)} (smaps_rollup only: {last!.Regions.Count:N0} mappings; full read every {FullReadEvery} samples)");
                 continue;
             }
-            ProcessSnapshot now;
-            try { now = LiveProcess.Load(pid); }
+            ProcessAnalysis now;
+            try { now = Analyzer.Analyze(LiveProcess.Load(pid), withFindings: false); }
             catch (MemlensException e) when (first is not null && e.Code is ExitCode.NoSuchProcess or ExitCode.ProcessExited)
             {
                 console.Out.WriteLine($"process {pid} exited after {sample - 1} sample(s)");
@@ -64,7 +65,7 @@ internal static class WatchCommand
             }
             else
             {
-                console.Out.WriteLine($"sample {sample} {DateTime.Now:HH:mm:ss}, pid {pid} ({now.DisplayName}): VSZ {Size(sinceStart.TotalAfter.Virtual)}, RSS {Size(sinceStart.TotalAfter.Rss)}");
+                console.Out.WriteLine($"sample {sample} {DateTime.Now:HH:mm:ss}, pid {pid} ({now.Snapshot.DisplayName}): VSZ {Size(sinceStart.TotalAfter.Virtual)}, RSS {Size(sinceStart.TotalAfter.Rss)}");
                 console.Out.WriteLine("SINCE THE START");
                 TerminalChangeWriter.WriteDiff(sinceStart, console.Out, regions: false);
                 if (sinceLast is not null)

@@ -3,7 +3,10 @@ using Memlens.Core.Model;
 namespace Memlens.Core.Accounting;
 
 /// <summary>One owner's regions and their summed figures.</summary>
-public sealed record OwnerGroup(string Kind, string Owner, Figures Figures, IReadOnlyList<Region> Regions);
+public sealed record OwnerGroup(Owner Owner, Figures Figures, IReadOnlyList<Region> Regions)
+{
+    public string Kind => Owner.Kind;
+}
 
 /// <summary>One kind's owners; the kind's figures are the sum of its owners'.</summary>
 public sealed record KindGroup(string Kind, Figures Figures, IReadOnlyList<OwnerGroup> Owners);
@@ -14,21 +17,21 @@ public sealed record Breakdown(Figures Total, IReadOnlyList<KindGroup> Kinds)
     public static Breakdown Of(IReadOnlyList<Region> regions)
     {
         // One pass with a dictionary: a process can have 60,000 regions.
-        var byOwner = new Dictionary<(string Kind, string Owner), (FiguresSum Sum, List<Region> Regions)>();
+        var byOwner = new Dictionary<Owner, (FiguresSum Sum, List<Region> Regions)>();
         var total = new FiguresSum();
         foreach (var r in regions)
         {
-            var key = (r.Attribution!.Kind, r.Attribution.Owner);
+            var key = r.Attribution!.Owner;
             if (!byOwner.TryGetValue(key, out var entry)) byOwner[key] = entry = (new FiguresSum(), []);
             entry.Sum.Add(r.Figures);
             entry.Regions.Add(r);
             total.Add(r.Figures);
         }
-        var owners = byOwner.Select(kv => new OwnerGroup(kv.Key.Kind, kv.Key.Owner, kv.Value.Sum.ToFigures(), kv.Value.Regions)).ToList();
+        var owners = byOwner.Select(kv => new OwnerGroup(kv.Key, kv.Value.Sum.ToFigures(), kv.Value.Regions)).ToList();
         var kinds = owners.GroupBy(o => o.Kind)
             .Select(g =>
             {
-                var list = g.OrderByDescending(o => o.Figures.Rss ?? 0).ThenByDescending(o => o.Figures.Virtual).ThenBy(o => o.Owner, StringComparer.Ordinal).ToList();
+                var list = g.OrderByDescending(o => o.Figures.Rss ?? 0).ThenByDescending(o => o.Figures.Virtual).ThenBy(o => o.Owner.Label, StringComparer.Ordinal).ToList();
                 return new KindGroup(g.Key, Figures.Sum(list.Select(o => o.Figures)), list);
             })
             .OrderByDescending(k => k.Figures.Rss ?? 0).ThenByDescending(k => k.Figures.Virtual).ThenBy(k => k.Kind, StringComparer.Ordinal)

@@ -1,4 +1,4 @@
-using Memlens.Core.Classification;
+using Memlens.Core.Model;
 using Memlens.Core.Reconciliation;
 using Memlens.Formats.Procfs;
 

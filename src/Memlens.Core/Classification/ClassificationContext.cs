@@ -1,46 +1,48 @@
 using Memlens.Core.Model;
+using Memlens.Core.Runtimes.Glibc;
+using Memlens.Core.Runtimes;
 
 namespace Memlens.Core.Classification;
 
-/// <summary>What every rule sees: the snapshot, the regions in address order, and facts computed once.</summary>
+/// <summary>What every rule sees: the snapshot, the regions in address order, the runtimes identified, and facts computed once.</summary>
 public sealed class ClassificationContext
 {
-    public ClassificationContext(ProcessSnapshot snapshot)
+    private readonly Dictionary<Region, string> _hints = [];
+
+    public ClassificationContext(RuntimeSignals signals, IReadOnlyDictionary<string, RuntimeIdentification> runtimes)
     {
-        Snapshot = snapshot;
-        Regions = snapshot.Regions;
-        MapsLibrary = name => Regions.Any(r => r.Map.FileBacked && LibraryName(r.Map.FilePath).StartsWith(name, StringComparison.Ordinal));
-        HasCoreclr = MapsLibrary("libcoreclr.so");
-        HasJvm = MapsLibrary("libjvm.so");
-        // The executable is mapped in a live process; in an strace replay the kernel mapped it at execve, outside the
-        // log, so it is looked up by path.
-        var exeRegion = snapshot.Exe is null ? null
-            : Regions.FirstOrDefault(r => r.Map.FilePath == snapshot.Exe)
-              ?? new Region(-1, new Formats.Procfs.MapsEntry(0, 0, "r--p", 0, "00:00", 1, snapshot.Exe), null);
-        ExeLayout = exeRegion is null ? null : snapshot.Images.Inspect(exeRegion, out _);
-        // glibc: its libc is mapped, or (in an strace log without -y paths) the executable asks for glibc's loader.
-        HasGlibc = MapsLibrary("libc.so") || MapsLibrary("libc-2.") || ExeLayout?.Interpreter?.Contains("/ld-linux", StringComparison.Ordinal) == true;
+        Signals = signals;
+        Snapshot = signals.Snapshot;
+        Regions = signals.Regions;
+        Runtimes = runtimes;
     }
 
+    public RuntimeSignals Signals { get; }
     public ProcessSnapshot Snapshot { get; }
     public IReadOnlyList<Region> Regions { get; }
-    public Func<string, bool> MapsLibrary { get; }
-    public bool HasGlibc { get; }
-    public bool HasCoreclr { get; }
-    public bool HasJvm { get; }
-    public ImageLayout? ExeLayout { get; }
-    public bool IsGo => ExeLayout?.IsGo == true;
+    /// <summary>The modules the process uses (by <see cref="IRuntimeModule.Name"/>), each with its evidence.</summary>
+    public IReadOnlyDictionary<string, RuntimeIdentification> Runtimes { get; }
+    public bool Uses(string runtime) => Runtimes.ContainsKey(runtime);
+    /// <summary>Why the process is taken to use a runtime, for evidence text; null when it is not.</summary>
+    public string? Why(string runtime) => Runtimes.TryGetValue(runtime, out var id) ? id.Because : null;
+    public bool MapsLibrary(string prefix) => Signals.MappedLibrary(prefix) is not null;
+    public bool HasGlibc => Uses(GlibcNames.Module);
+    public ImageLayout? ExeLayout => Signals.ExeLayout;
     public ulong PageSize => Snapshot.PageSize;
 
     public static string LibraryName(string path) => System.IO.Path.GetFileName(path);
 
     public bool IsClaimed(Region r) => r.Attribution is not null;
 
-    public void Claim(Region r, string kind, string owner, string detail, string evidence)
+    public void Claim(Region r, Owner owner, string detail, string evidence, Confidence confidence)
     {
         if (r.Attribution is not null) throw new InvalidOperationException($"region {r} is already owned by {r.Attribution.Owner}");
-        r.Attribution = new Attribution(kind, owner, detail, r.SplitNote is null ? evidence : $"{evidence} (part of one VMA: {r.SplitNote})");
+        r.Attribution = new Attribution(owner, detail, r.SplitNote is null ? evidence : $"{evidence} (part of one VMA: {r.SplitNote})", confidence);
     }
+
+    /// <summary>What an unclaimed region is shaped like, when the shape alone is not enough to name an owner; the first hint stays.</summary>
+    public void Hint(Region r, string hint) => _hints.TryAdd(r, hint);
+    public string? HintFor(Region r) => _hints.GetValueOrDefault(r);
 
     public Region? Previous(Region r) => r.Index > 0 ? Regions[r.Index - 1] : null;
     public Region? Next(Region r) => r.Index + 1 < Regions.Count ? Regions[r.Index + 1] : null;

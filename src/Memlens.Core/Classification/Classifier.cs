@@ -1,42 +1,29 @@
 using Memlens.Core.Model;
+using Memlens.Core.Runtimes;
 
 namespace Memlens.Core.Classification;
 
 /// <summary>
-/// Runs the rules in order; the first rule with evidence for a region owns it. Order matters where evidence
-/// overlaps: a Go heap arena can hold a thread's stack pointer, so the Go rule runs before the stack rule.
-/// What no rule claims is <see cref="Kinds.Unattributed"/>: shown, never guessed.
+/// Runs the rules of the modules the process uses in the order <see cref="RuntimeCatalog"/> declares; the first rule
+/// with evidence for a region owns it. What no rule claims is <see cref="Kinds.Unattributed"/>: shown, never
+/// guessed, with a hint where a rule saw a shape it could not prove.
 /// </summary>
-public static class Classifier
+internal static class Classifier
 {
-    public static IReadOnlyList<IClassificationRule> DefaultRules() =>
-    [
-        new KernelRule(),
-        new NamedAnonymousRule(),
-        new MainStackRule(),
-        new BrkHeapRule(),
-        new DotnetFileRule(),
-        new SharedMemoryRule(),
-        new ImageRule(),
-        new GoLayoutRule.Arenas(),
-        new ThreadStackRule(),
-        new GlibcArenaRule(),
-        new GoLayoutRule.Summaries(),
-        new DotnetReservationRule(),
-        new JvmRule(),
-        new GlibcMmapChunkRule(),
-        new GoRemainderRule(),
-        new GuardPatternStackRule(),
-        new MappedFileRule(),
-    ];
-
-    public static void Classify(ProcessSnapshot snapshot, IReadOnlyList<IClassificationRule>? rules = null)
+    /// <summary>Claims every region of <paramref name="regions"/> (fresh, unowned); returns the runtimes identified.</summary>
+    public static IReadOnlyDictionary<string, RuntimeIdentification> Classify(RuntimeSignals signals, IReadOnlyList<IRuntimeModule>? modules = null)
     {
-        if (snapshot.Regions.All(r => r.Attribution is null) && MergedStackSplitter.Split(snapshot) is { } divided) snapshot.ReplaceRegions(divided);
-        var context = new ClassificationContext(snapshot);
-        foreach (var rule in rules ?? DefaultRules()) rule.Apply(context);
-        foreach (var r in snapshot.Regions.Where(r => r.Attribution is null))
-            r.Attribution = new Attribution(Kinds.Unattributed, Unattributed(r), "", "no rule had evidence for an owner");
+        var runtimes = RuntimeCatalog.Identify(signals, modules);
+        var context = new ClassificationContext(signals, runtimes);
+        foreach (var (module, rule) in RuntimeCatalog.OrderedRules(modules))
+            if (runtimes.ContainsKey(module.Name)) rule.Apply(context);
+        foreach (var r in signals.Regions.Where(r => r.Attribution is null))
+        {
+            string? hint = context.HintFor(r);
+            r.Attribution = new Attribution(new UnattributedOwner(Unattributed(r)), "",
+                hint is null ? "no rule had evidence for an owner" : $"no rule had evidence for an owner; {hint}", Confidence.Confirmed, hint);
+        }
+        return runtimes;
     }
 
     private static string Unattributed(Region r) =>

@@ -1,4 +1,6 @@
 using Memlens.Core.Model;
+using Memlens.Core.Runtimes.Glibc;
+using Memlens.Core.Runtimes.Stacks;
 using Memlens.Formats.Procfs;
 
 namespace Memlens.Core.Classification;
@@ -16,7 +18,7 @@ public static class MergedStackSplitter
     private const ulong DefaultStackBytes = 8 * Bytes.MiB;
 
     /// <summary>The snapshot's regions with merged stack VMAs divided, or null when there is nothing to divide.</summary>
-    public static IReadOnlyList<Region>? Split(ProcessSnapshot snapshot)
+    public static IReadOnlyList<Region>? Split(ProcessSnapshot snapshot, List<string> warnings)
     {
         var regions = snapshot.Regions;
         if (regions.Count == 0) return null;
@@ -54,7 +56,7 @@ public static class MergedStackSplitter
             }
             if (!TryDivide(snapshot, r, cut.At, out var lower, out var upper, out string how))
             {
-                snapshot.Warnings.Add($"{Bytes.Hex(r.Start)}-{Bytes.Hex(r.End)}: {cut.Evidence}; without pagemap its resident pages cannot be divided, so the whole VMA is shown as the stack");
+                warnings.Add($"{Bytes.Hex(r.Start)}-{Bytes.Hex(r.End)}: {cut.Evidence}; without pagemap its resident pages cannot be divided, so the whole VMA is shown as the stack");
                 result.Add(new Region(result.Count, r.Map, r.Counters));
                 continue;
             }

@@ -1,5 +1,4 @@
-using System.Text.RegularExpressions;
-using Memlens.Core.Accounting;
+using Memlens.Core.Analysis;
 using Memlens.Core.Model;
 
 namespace Memlens.Core.Diff;
@@ -10,28 +9,22 @@ public sealed record OwnerChange(string Kind, string Identity, string Change, Fi
 
 /// <summary>
 /// Two snapshots of one program, compared owner by owner. Owners are matched by identity, not address: every glibc
-/// arena is "glibc malloc arenas", a thread's stack is matched by the thread's name, so an arena that moved or a
+/// arena is "glibc malloc arenas", a thread's stack is matched by the thread's name (<see cref="Owner.Identity"/>), so an arena that moved or a
 /// thread that was re-created is the same kind of owner.
 /// </summary>
-public static partial class SnapshotDiff
+public static class SnapshotDiff
 {
     public const int MaxRegionsListed = 20;
 
     /// <param name="names">thread names known from either side, for a side that has none (a core dump).</param>
-    public static string Identity(Attribution a, IReadOnlyDictionary<int, string>? names = null)
-    {
-        if (a.Owner.StartsWith("glibc malloc arena ", StringComparison.Ordinal)) return "glibc malloc arenas";
-        var thread = ThreadOwner().Match(a.Owner);
-        if (!thread.Success) return a.Owner;
-        if (thread.Groups[3].Success) return "main thread stack";
-        string name = thread.Groups[2].Value;
-        if (name == "?" && names is not null && names.TryGetValue(int.Parse(thread.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture), out var known)) name = known;
-        return $"thread stack ({name})";
-    }
+    public static string Identity(Owner owner, IReadOnlyDictionary<int, string>? names = null) =>
+        owner is ThreadStackOwner { IsMain: false, Name: null or "?" } t && names is not null && names.TryGetValue(t.Tid, out var known)
+            ? (t with { Name = known }).Identity
+            : owner.Identity;
 
-    public static (IReadOnlyList<OwnerChange> Changes, Figures Before, Figures After) Compare(ProcessSnapshot a, ProcessSnapshot b)
+    public static (IReadOnlyList<OwnerChange> Changes, Figures Before, Figures After) Compare(ProcessAnalysis a, ProcessAnalysis b)
     {
-        var names = a.Threads.Concat(b.Threads).Where(t => t.Name is not null).GroupBy(t => t.Tid).ToDictionary(g => g.Key, g => g.First().Name!);
+        var names = a.Snapshot.Threads.Concat(b.Snapshot.Threads).Where(t => t.Name is not null).GroupBy(t => t.Tid).ToDictionary(g => g.Key, g => g.First().Name!);
         var before = Group(a, names);
         var after = Group(b, names);
         var changes = new List<OwnerChange>();
@@ -52,14 +45,11 @@ public static partial class SnapshotDiff
         }
         var ordered = changes.OrderByDescending(c => Math.Abs((long)(c.After.Rss ?? 0) - (long)(c.Before.Rss ?? 0)))
             .ThenByDescending(c => Math.Abs((long)c.After.Virtual - (long)c.Before.Virtual)).ToList();
-        return (ordered, Breakdown.Of(a.Regions).Total, Breakdown.Of(b.Regions).Total);
+        return (ordered, a.Breakdown.Total, b.Breakdown.Total);
     }
 
-    private static Dictionary<(string Kind, string Identity), List<Region>> Group(ProcessSnapshot s, IReadOnlyDictionary<int, string> names) =>
-        s.Regions.GroupBy(r => (r.Attribution!.Kind, Identity(r.Attribution, names))).ToDictionary(g => g.Key, g => g.ToList());
+    private static Dictionary<(string Kind, string Identity), List<Region>> Group(ProcessAnalysis s, IReadOnlyDictionary<int, string> names) =>
+        s.Regions.GroupBy(r => (r.Attribution!.Kind, Identity(r.Attribution.Owner, names))).ToDictionary(g => g.Key, g => g.ToList());
 
     private static string Range(Region r) => $"{r.Start:x}-{r.End:x} {r.Map.Perms}";
-
-    [GeneratedRegex(@"^thread (\d+) \((.*?)(, main)?\)$")]
-    private static partial Regex ThreadOwner();
 }

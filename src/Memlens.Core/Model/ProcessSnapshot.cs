@@ -4,19 +4,16 @@ namespace Memlens.Core.Model;
 
 /// <summary>
 /// Everything memlens knows about one process at one moment, from whatever source: a live /proc/PID,
-/// a captured snapshot, later a core dump. The classifier and the report only ever see this type.
+/// a captured snapshot, a core dump, an strace replay, pasted text. Immutable: the analysis never changes it.
 /// </summary>
-public sealed class ProcessSnapshot
+public sealed record ProcessSnapshot
 {
     public required int Pid { get; init; }
     public string? Comm { get; init; }
     public string? Exe { get; init; }
     public IReadOnlyList<string> Cmdline { get; init; } = [];
-    private IReadOnlyList<Region> _regions = [];
-    public required IReadOnlyList<Region> Regions { get => _regions; init => _regions = value; }
-
-    /// <summary>Before classification only: the regions with merged VMAs divided (MergedStackSplitter).</summary>
-    internal void ReplaceRegions(IReadOnlyList<Region> regions) => _regions = regions;
+    /// <summary>The mappings as read, in address order, not yet owned: the analysis owns copies of them.</summary>
+    public required IReadOnlyList<Region> Regions { get; init; }
     /// <summary>True when the regions came with smaps counters (RSS, PSS, …).</summary>
     public bool HasSmaps { get; init; }
     public StatusFile? Status { get; init; }
@@ -38,44 +35,11 @@ public sealed class ProcessSnapshot
     public required IImageInspector Images { get; init; }
     public required IMemoryProbe Memory { get; init; }
     /// <summary>Things that could not be read or computed: shown in every output.</summary>
-    public List<string> Warnings { get; } = [];
+    public IReadOnlyList<string> Warnings { get; init; } = [];
     /// <summary>The source files as read (name relative to /proc/PID → bytes), kept so capture writes exactly what was analysed.</summary>
     public IReadOnlyDictionary<string, byte[]> RawFiles { get; init; } = new Dictionary<string, byte[]>();
     /// <summary>Runtime metrics pages saved with a snapshot (metrics.N.txt), as (where it came from, text).</summary>
     public IReadOnlyList<(string Source, string Text)> MetricsPages { get; init; } = [];
-
-    /// <summary>A copy with other runtime metrics pages; everything else shared.</summary>
-    public ProcessSnapshot With(IReadOnlyList<(string Source, string Text)> metricsPages)
-    {
-        var copy = new ProcessSnapshot
-        {
-            Pid = Pid,
-            Comm = Comm,
-            Exe = Exe,
-            Cmdline = Cmdline,
-            Regions = Regions,
-            HasSmaps = HasSmaps,
-            Status = Status,
-            Statm = Statm,
-            Stat = Stat,
-            Rollup = Rollup,
-            Threads = Threads,
-            Cgroups = Cgroups,
-            PageSize = PageSize,
-            KernelRelease = KernelRelease,
-            Source = Source,
-            IsLive = IsLive,
-            RecordsRegionNames = RecordsRegionNames,
-            InitialStackAddress = InitialStackAddress,
-            CapturedAt = CapturedAt,
-            Images = Images,
-            Memory = Memory,
-            RawFiles = RawFiles,
-            MetricsPages = metricsPages,
-        };
-        copy.Warnings.AddRange(Warnings);
-        return copy;
-    }
 
     public string DisplayName => Comm ?? (Exe is null ? $"pid {Pid}" : System.IO.Path.GetFileName(Exe));
 }

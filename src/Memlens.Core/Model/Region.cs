@@ -13,6 +13,9 @@ public sealed class Region(int index, MapsEntry map, SmapsCounters? counters)
     /// <summary>Set when this region is one part of a VMA the kernel merged from two owners' mappings: why and how it was divided.</summary>
     public string? SplitNote { get; init; }
 
+    /// <summary>The same mapping with no owner yet: what an analysis classifies, leaving the snapshot's regions as read.</summary>
+    public Region Unowned() => new(Index, Map, Counters) { SplitNote = SplitNote };
+
     public ulong Start => Map.Start;
     public ulong End => Map.End;
     public ulong Size => Map.Size;

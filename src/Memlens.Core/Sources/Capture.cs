@@ -1,7 +1,6 @@
 using System.Formats.Tar;
 using System.IO.Compression;
 using System.Text.Json;
-using Memlens.Core.Classification;
 using Memlens.Core.Model;
 using Memlens.Formats.Procfs;
 
@@ -26,7 +25,7 @@ public static class Capture
         RecordingImageInspector? images = null;
         RecordingMemoryProbe? memory = null;
         var snapshot = LiveProcess.Load(pid, procRoot, i => images = new RecordingImageInspector(i), m => memory = new RecordingMemoryProbe(m), keepRaw: true);
-        Classifier.Classify(snapshot);   // drives every ELF and memory read the analysis makes, so the manifest holds them all
+        Analysis.Analyzer.Analyze(snapshot, withFindings: false);   // drives every ELF and memory read the analysis makes, so the manifest holds them all
 
         var files = new Dictionary<string, byte[]>(snapshot.RawFiles, StringComparer.Ordinal);
         string root = System.IO.Path.Combine(procRoot, pid.ToString(System.Globalization.CultureInfo.InvariantCulture));

@@ -108,12 +108,14 @@ public static class CoreSource
             Images = new CoreImageInspector(exeOverride, exe),
             Memory = probe,
         };
-        snapshot.Warnings.Add("a core dump has no RSS, PSS or swap: memlens shows each owner's dumped bytes instead (see CORE)");
-        if (gdb) snapshot.Warnings.Add("written by gdb's gcore (p_align 1): it marks PROT_NONE mappings readable, so anonymous read-only mappings are taken as PROT_NONE reservations, and file mappings it left out of PT_LOAD are shown from NT_FILE with the protections of the file's own PT_LOAD (r--p when the file is not here); a kernel-written core records protections exactly");
-        if (createdump) snapshot.Warnings.Add($"written by .NET's createdump (PT_NOTE p_align 0): it writes only the memory a debugger needs — memory ranges that may be part of a mapping or span adjacent ones — and no reservations (PROT_NONE), so these {maps.Count} mappings are a subset of the process's and VSZ here ({Classification.Bytes.Format(maps.Aggregate(0UL, (a, m) => a + m.Size))}) is what was written, not the process's; the .NET GC's reserved range is not in the core, so its committed pieces stay unattributed");
-        if (diagnosticPage is not null) snapshot.Warnings.Add(diagnosticPage);
-        snapshot.Warnings.AddRange(mappingProblems.Select(p => p + " (the report is partial)"));
-        snapshot.Warnings.AddRange(core.Problems.Select(p => p + " (the report is partial)"));
+        var warnings = new List<string>();
+        warnings.Add("a core dump has no RSS, PSS or swap: memlens shows each owner's dumped bytes instead (see CORE)");
+        if (gdb) warnings.Add("written by gdb's gcore (p_align 1): it marks PROT_NONE mappings readable, so anonymous read-only mappings are taken as PROT_NONE reservations, and file mappings it left out of PT_LOAD are shown from NT_FILE with the protections of the file's own PT_LOAD (r--p when the file is not here); a kernel-written core records protections exactly");
+        if (createdump) warnings.Add($"written by .NET's createdump (PT_NOTE p_align 0): it writes only the memory a debugger needs — memory ranges that may be part of a mapping or span adjacent ones — and no reservations (PROT_NONE), so these {maps.Count} mappings are a subset of the process's and VSZ here ({Bytes.Format(maps.Aggregate(0UL, (a, m) => a + m.Size))}) is what was written, not the process's; the .NET GC's reserved range is not in the core, so its committed pieces stay unattributed");
+        if (diagnosticPage is not null) warnings.Add(diagnosticPage);
+        warnings.AddRange(mappingProblems.Select(p => p + " (the report is partial)"));
+        warnings.AddRange(core.Problems.Select(p => p + " (the report is partial)"));
+        snapshot = snapshot with { Warnings = warnings };
         return new Loaded(snapshot, core);
     }
 

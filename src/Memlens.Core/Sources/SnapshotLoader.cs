@@ -73,8 +73,8 @@ internal static class SnapshotLoader
             Images = images(regions),
             Memory = memory,
             RawFiles = dir.Raw,
+            Warnings = dir.Warnings.Distinct().ToList(),
         };
-        snapshot.Warnings.AddRange(dir.Warnings.Distinct());
         return snapshot;
     }
 

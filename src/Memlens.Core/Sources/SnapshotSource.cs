@@ -51,8 +51,7 @@ public static class SnapshotSource
         var loaded = SnapshotLoader.Load(proc, pid, $"snapshot {label}", live: false, exe, pageSize, kernel, manifest?.CapturedAt, _ => images, memory);
         var pages = MetricsSource.FromSnapshot(dir);
         if (pages.Count == 0) return loaded;
-        var withMetrics = loaded.With(pages.Select(p => (p.Source, p.Text)).ToList());
-        return withMetrics;
+        return loaded with { MetricsPages = pages.Select(p => (p.Source, p.Text)).ToList() };
     }
 
     private static SnapshotManifest? ReadManifest(string dir, string label, out string? problem)

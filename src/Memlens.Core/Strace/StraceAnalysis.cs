@@ -1,5 +1,5 @@
 using System.Globalization;
-using Memlens.Core.Classification;
+using Memlens.Core.Analysis;
 using Memlens.Core.Model;
 using Memlens.Core.Sources;
 using Memlens.Formats.Procfs;
@@ -102,7 +102,7 @@ public sealed class StraceAnalysis
     }
 
     /// <summary>The replayed end state as a snapshot, classified by the same rules as a live process.</summary>
-    public static (ProcessSnapshot Snapshot, Dictionary<int, Segment> SegmentsByRegion) ToSnapshot(ReplayedProcess p, string log)
+    public static (ProcessAnalysis Analysis, Dictionary<int, Segment> SegmentsByRegion) Analyze(ReplayedProcess p, string log)
     {
         var regions = new List<Region>();
         var segments = new Dictionary<int, Segment>();
@@ -126,7 +126,6 @@ public sealed class StraceAnalysis
             Memory = NoMemoryProbe.Instance,
             PageSize = StraceReplayer.Page,
         };
-        Classifier.Classify(snapshot);
-        return (snapshot, segments);
+        return (Analyzer.Analyze(snapshot, withFindings: false), segments);
     }
 }

@@ -1,3 +1,4 @@
+using Memlens.Core.Analysis;
 using Memlens.Core.Model;
 
 namespace Memlens.Core.Threads;
@@ -11,35 +12,37 @@ public sealed record ThreadStack(
 /// <summary>Every thread's stack from a classified snapshot (the stack rule's claims, or where the pointer lies).</summary>
 public static class ThreadStacks
 {
-    public static IReadOnlyList<ThreadStack> Describe(ProcessSnapshot s)
+    public static IReadOnlyList<ThreadStack> Describe(ProcessAnalysis analysis)
     {
+        var s = analysis.Snapshot;
+        var regions = analysis.Regions;
         var rows = new List<ThreadStack>();
-        var byStart = s.Regions.ToList();
         foreach (var t in s.Threads)
         {
             ulong? sp = t.Syscall?.StackPointer;
-            var region = sp is ulong p ? byStart.FirstOrDefault(r => r.Contains(p)) : null;
+            var region = sp is ulong p ? Region.Find(regions, p) : null;
             if (region is null)
             {
-                var byName = s.Regions.Where(r => r.Attribution?.Owner.StartsWith($"thread {t.Tid} (", StringComparison.Ordinal) == true && r.Attribution.Detail == "stack").FirstOrDefault();
+                var byName = regions.FirstOrDefault(r => r.Attribution?.Owner is ThreadStackOwner o && o.Tid == t.Tid && r.Attribution.Detail == "stack");
                 rows.Add(byName is null
                     ? new ThreadStack(t.Tid, t.Name, sp, null, null, null, null, "unknown", t.SyscallProblem ?? (sp is null ? "no stack pointer" : "the stack pointer is in no mapping"))
-                    : Row(t, sp, byName, s, "the main stack ([stack])"));
+                    : Row(t, sp, byName, analysis, "the main stack ([stack])"));
                 continue;
             }
             var a = region.Attribution!;
             string from = s.Source.StartsWith("core ", StringComparison.Ordinal) ? "the core's NT_PRSTATUS" : $"task/{t.Tid}/syscall";
             string how = sp is null ? "" : $"stack pointer 0x{sp:x} ({from})";
-            if (a.Kind == Kinds.Stack) rows.Add(Row(t, sp, region, s, how));
+            if (a.Kind == Kinds.Stack) rows.Add(Row(t, sp, region, analysis, how));
             else rows.Add(new ThreadStack(t.Tid, t.Name, sp, $"{region.Start:x}-{region.End:x}", null, null, null, $"inside {a.Owner}",
                 how + (a.Kind == Kinds.Go ? ": a g0 stack the Go runtime allocated in its heap (no cgo), counted in StackInuse" : "")));
         }
         return rows;
     }
 
-    private static ThreadStack Row(ThreadInfo t, ulong? sp, Region stack, ProcessSnapshot s, string how)
+    private static ThreadStack Row(ThreadInfo t, ulong? sp, Region stack, ProcessAnalysis analysis, string how)
     {
-        var guard = stack.Index > 0 ? s.Regions[stack.Index - 1] : null;
+        var s = analysis.Snapshot;
+        var guard = stack.Index > 0 ? analysis.Regions[stack.Index - 1] : null;
         bool hasGuard = guard?.Attribution?.Owner == stack.Attribution!.Owner && guard.Attribution.Detail == "guard";
         string where = stack.Map.Path == "[stack]" ? "main [stack] (grows down on demand)"
             : stack.SplitNote is not null ? "part of a VMA merged with its neighbour (resident divided by pagemap)"

@@ -1,4 +1,4 @@
-using Memlens.Core.Classification;
+using Memlens.Core.Model;
 
 namespace Memlens.Reporting.Terminal;
 

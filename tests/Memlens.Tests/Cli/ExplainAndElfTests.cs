@@ -1,4 +1,4 @@
-using Memlens.Core.Go;
+using Memlens.Core.Runtimes.Go;
 using Memlens.Formats.Metrics;
 using Memlens.Tests.Support;
 
@@ -84,7 +84,7 @@ public class ExplainAndElfTests
         using var subject = Subject.Start(SubjectBuilds.Threads);
         var r = MemlensCli.Run("go", subject.Pid.ToString(System.Globalization.CultureInfo.InvariantCulture));
         Assert.Equal(6, r.ExitCode);
-        Assert.Contains("is not a Go binary", r.Error);
+        Assert.Contains("is not identified as a Go process", r.Error);
     }
 
     [Fact]

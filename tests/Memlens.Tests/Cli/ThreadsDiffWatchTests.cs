@@ -1,3 +1,4 @@
+using Memlens.Core.Analysis;
 using System.Globalization;
 using Memlens.Core.Sources;
 using Memlens.Reporting;
@@ -11,7 +12,7 @@ public class ThreadsDiffWatchTests
     public void Threads_every_thread_with_its_stack_and_guard_main_included()
     {
         using var subject = Subject.Start(SubjectBuilds.Threads);
-        var report = ChangeReportBuilder.Threads(LiveProcess.Load(subject.Pid));
+        var report = ChangeReportBuilder.Threads(Analyzer.Analyze(LiveProcess.Load(subject.Pid)));
         Assert.Equal(5, report.Threads.Count);
         var main = report.Threads.Single(t => t.Tid == subject.Pid);
         Assert.StartsWith("main [stack]", main.Where);
@@ -30,7 +31,7 @@ public class ThreadsDiffWatchTests
     [Fact]
     public void Threads_of_a_go_program_without_cgo_live_in_the_heap()
     {
-        var report = ChangeReportBuilder.Threads(SnapshotSource.Load(Fixtures.Dir("go-pure-http-alloc")));
+        var report = ChangeReportBuilder.Threads(Analyzer.Analyze(SnapshotSource.Load(Fixtures.Dir("go-pure-http-alloc"))));
         Assert.All(report.Threads.Where(t => t.Tid != report.Process.Pid), t => Assert.Equal("inside Go heap arenas", t.Where));
     }
 
@@ -40,7 +41,7 @@ public class ThreadsDiffWatchTests
         using var subject = Subject.Start(SubjectBuilds.Threads);
         var before = LiveProcess.Load(subject.Pid);
         var after = SnapshotSource.Load(Fixtures.Dir("c-threads"));   // the same program, another run: other addresses, other tids
-        var d = ChangeReportBuilder.Diff(before, after, includeSame: true);
+        var d = ChangeReportBuilder.Diff(Analyzer.Analyze(before), Analyzer.Analyze(after), includeSame: true);
         var arenas = d.Changes.Single(c => c.Owner == "glibc malloc arenas");
         Assert.Equal(4, arenas.Before.Regions / 2);
         Assert.Equal(4, arenas.After.Regions / 2);

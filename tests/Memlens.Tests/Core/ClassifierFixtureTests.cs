@@ -1,5 +1,7 @@
+using Memlens.Core.Analysis;
+using Memlens.Core.Runtimes.Go;
+using Memlens.Core.Runtimes.Glibc;
 using Memlens.Core.Accounting;
-using Memlens.Core.Classification;
 using Memlens.Core.Model;
 using Memlens.Core.Sources;
 using Memlens.Tests.Support;
@@ -9,38 +11,33 @@ namespace Memlens.Tests.Core;
 /// <summary>The classifier on snapshots captured from real processes (tests/fixtures/README.md).</summary>
 public class ClassifierFixtureTests
 {
-    private static ProcessSnapshot Load(string fixture)
-    {
-        var s = SnapshotSource.Load(Fixtures.Dir(fixture));
-        Classifier.Classify(s);
-        return s;
-    }
+    private static ProcessAnalysis Load(string fixture) => Analyzer.Analyze(SnapshotSource.Load(Fixtures.Dir(fixture)));
 
-    private static IEnumerable<Region> Owned(ProcessSnapshot s, string owner) => s.Regions.Where(r => r.Attribution!.Owner == owner);
+    private static IEnumerable<Region> Owned(ProcessAnalysis s, Owner owner) => s.Regions.Where(r => r.Attribution!.Owner == owner);
 
     [Fact]
     public void C_threads_every_thread_stack_with_its_tid_and_guard()
     {
         var s = Load("c-threads");
-        var workers = s.Threads.Where(t => t.Tid != s.Pid).ToList();
+        var workers = s.Snapshot.Threads.Where(t => t.Tid != s.Snapshot.Pid).ToList();
         Assert.Equal(4, workers.Count);
         foreach (var t in workers)
         {
-            var regions = s.Regions.Where(r => r.Attribution!.Owner == $"thread {t.Tid} ({t.Name})").ToList();
+            var regions = s.Regions.Where(r => r.Attribution!.Owner == new ThreadStackOwner(t.Tid, t.Name, false)).ToList();
             Assert.Equal(["guard", "stack"], regions.Select(r => r.Attribution!.Detail));
             Assert.Equal(8UL << 20, regions[1].Size);
             Assert.Equal(4096UL, regions[0].Size);
             Assert.True(regions[1].Contains(t.Syscall!.StackPointer!.Value));
         }
         var main = Assert.Single(s.Regions, r => r.Map.Path == "[stack]");
-        Assert.Equal($"thread {s.Pid} (threads, main)", main.Attribution!.Owner);
+        Assert.Equal($"thread {s.Snapshot.Pid} (threads, main)", main.Attribution!.Owner.Label);
     }
 
     [Fact]
     public void C_threads_four_glibc_arenas_confirmed_by_heap_info()
     {
         var s = Load("c-threads");
-        var arenas = s.Regions.Where(r => r.Attribution!.Owner.StartsWith("glibc malloc arena ", StringComparison.Ordinal)).GroupBy(r => r.Attribution!.Owner).ToList();
+        var arenas = s.Regions.Where(r => r.Attribution!.Owner is GlibcArena).GroupBy(r => r.Attribution!.Owner).ToList();
         Assert.Equal(4, arenas.Count);
         foreach (var a in arenas)
         {
@@ -55,7 +52,7 @@ public class ClassifierFixtureTests
     public void C_threads_large_mallocs_are_found_by_their_chunk_headers()
     {
         var s = Load("c-threads");
-        var chunks = Assert.Single(Owned(s, "glibc malloc mmapped chunks"));
+        var chunks = Assert.Single(Owned(s, GlibcMmappedChunks.Instance));
         Assert.Contains("2 malloc chunk header(s) with IS_MMAPPED", chunks.Attribution!.Evidence);
         Assert.True(chunks.Size >= (4UL << 20) + (200UL << 10));
     }
@@ -64,9 +61,9 @@ public class ClassifierFixtureTests
     public void C_threads_images_split_by_segment_with_bss()
     {
         var s = Load("c-threads");
-        var libc = s.Regions.Where(r => r.Attribution!.Owner.EndsWith("/libc.so.6", StringComparison.Ordinal)).Select(r => r.Attribution!.Detail).ToList();
+        var libc = s.Regions.Where(r => r.Attribution!.Owner.Label.EndsWith("/libc.so.6", StringComparison.Ordinal)).Select(r => r.Attribution!.Detail).ToList();
         Assert.Equal(["rodata", "text", "rodata", "relro", "data", "bss"], libc);
-        var exe = s.Regions.Where(r => r.Attribution!.Owner == "/tmp/threads").Select(r => r.Attribution!.Detail).ToList();
+        var exe = s.Regions.Where(r => r.Attribution!.Owner == new FileOwner(Kinds.Image, "/tmp/threads")).Select(r => r.Attribution!.Detail).ToList();
         Assert.Equal(["rodata", "text", "rodata", "relro", "data"], exe);
     }
 
@@ -83,17 +80,17 @@ public class ClassifierFixtureTests
     public void Go_cgo_arena_reservations_and_pthread_stacks()
     {
         var s = Load("go-cgo-http");
-        var arena = Owned(s, "Go heap arenas").ToList();
+        var arena = Owned(s, GoRuntimeOwner.HeapArenas).ToList();
         Assert.Equal(0xc000000000UL, arena[0].Start);
         Assert.Equal(64UL << 20, (ulong)arena.Sum(r => (decimal)r.Size));
-        var summaries = Owned(s, "Go page-allocator summaries and scavenger index").ToList();
+        var summaries = Owned(s, GoRuntimeOwner.Summaries).ToList();
         ulong summaryBytes = (ulong)summaries.Sum(r => (decimal)r.Size);
         Assert.InRange(summaryBytes, GoLayoutRule.SummaryBytes, GoLayoutRule.MaxSummaryRunBytes);
-        Assert.True((ulong)Owned(s, "Go arena index and heap-arena metadata").Sum(r => (decimal)r.Size) >= GoLayoutRule.ArenaIndexBytes);
+        Assert.True((ulong)Owned(s, GoRuntimeOwner.ArenaIndex).Sum(r => (decimal)r.Size) >= GoLayoutRule.ArenaIndexBytes);
         // cgo: every thread runs on a pthread stack of its own, found by its stack pointer.
-        foreach (var t in s.Threads.Where(t => t.Tid != s.Pid))
-            Assert.Contains(s.Regions, r => r.Attribution!.Owner == $"thread {t.Tid} ({t.Name})" && r.Attribution.Detail == "stack");
-        Assert.Equal(4, s.Regions.Where(r => r.Attribution!.Owner.StartsWith("glibc malloc arena", StringComparison.Ordinal)).Select(r => r.Attribution!.Owner).Distinct().Count());
+        foreach (var t in s.Snapshot.Threads.Where(t => t.Tid != s.Snapshot.Pid))
+            Assert.Contains(s.Regions, r => r.Attribution!.Owner == new ThreadStackOwner(t.Tid, t.Name, false) && r.Attribution.Detail == "stack");
+        Assert.Equal(4, s.Regions.Where(r => r.Attribution!.Owner is GlibcArena).Select(r => r.Attribution!.Owner).Distinct().Count());
         var b = Breakdown.Of(s.Regions);
         Assert.True((b.Kind(Kinds.Unattributed)?.Figures.Virtual ?? 0) * 100 < b.Total.Virtual);
     }
@@ -103,26 +100,26 @@ public class ClassifierFixtureTests
     {
         var s = Load("go-pure-http-alloc");
         Assert.Null(s.Regions.FirstOrDefault(r => r.Attribution!.Kind == Kinds.Unattributed));
-        Assert.Equal(128UL << 20, (ulong)Owned(s, "Go heap arenas").Sum(r => (decimal)r.Size));   // 64 MiB allocated: two arenas
+        Assert.Equal(128UL << 20, (ulong)Owned(s, GoRuntimeOwner.HeapArenas).Sum(r => (decimal)r.Size));   // 64 MiB allocated: two arenas
         // Without cgo the Ms' g0 stacks come from the Go heap: no thread stack is claimed outside it.
         Assert.Single(s.Regions, r => r.Attribution!.Kind == Kinds.Stack);
-        foreach (var t in s.Threads.Where(t => t.Tid != s.Pid))
-            Assert.Equal("Go heap arenas", s.Regions.Single(r => r.Contains(t.Syscall!.StackPointer!.Value)).Attribution!.Owner);
+        foreach (var t in s.Snapshot.Threads.Where(t => t.Tid != s.Snapshot.Pid))
+            Assert.Equal(GoRuntimeOwner.HeapArenas, s.Regions.Single(r => r.Contains(t.Syscall!.StackPointer!.Value)).Attribution!.Owner);
     }
 
     [Fact]
     public void Dotnet_gc_range_executable_reservation_and_double_mapping()
     {
         var s = Load("dotnet-subject");
-        var gc = Owned(s, ".NET GC heap (regions range and bookkeeping)").ToList();
+        var gc = Owned(s, new LabelledOwner(Kinds.Dotnet, ".NET GC heap (regions range and bookkeeping)")).ToList();
         Assert.True((ulong)gc.Sum(r => (decimal)r.Size) > 32UL << 30, "the GC reserves tens of GiB");
         Assert.Contains(gc, r => r.Map.NoAccess && r.Size > 1UL << 30);
-        var exec = Owned(s, ".NET executable-memory reservation").ToList();
+        var exec = Owned(s, new LabelledOwner(Kinds.Dotnet, ".NET executable-memory reservation")).ToList();
         var coreclr = s.Regions.First(r => r.Map.Path.EndsWith("libcoreclr.so", StringComparison.Ordinal));
         Assert.All(exec, r => Assert.True(r.End <= coreclr.Start && r.Start >= coreclr.Start - (2UL << 30)));
         Assert.Contains(exec, r => r.End == coreclr.Start);
-        Assert.True(Owned(s, ".NET executable memory (double-mapped)").Count() > 10);
-        Assert.Contains(s.Regions, r => r.Attribution!.Owner.EndsWith("System.Private.CoreLib.dll", StringComparison.Ordinal) && r.Attribution.Kind == Kinds.Image);
+        Assert.True(Owned(s, new LabelledOwner(Kinds.Dotnet, ".NET executable memory (double-mapped)")).Count() > 10);
+        Assert.Contains(s.Regions, r => r.Attribution!.Owner.Label.EndsWith("System.Private.CoreLib.dll", StringComparison.Ordinal) && r.Attribution.Kind == Kinds.Image);
         var b = Breakdown.Of(s.Regions);
         Assert.True((b.Kind(Kinds.Unattributed)?.Figures.Virtual ?? 0) * 100 < b.Total.Virtual);
     }
@@ -138,22 +135,11 @@ public class ClassifierFixtureTests
     public void Without_recorded_memory_the_arena_rests_on_layout_and_says_so()
     {
         var s = SnapshotSource.Load(Fixtures.Dir("c-threads"));
-        var noMemory = new ProcessSnapshot
-        {
-            Pid = s.Pid,
-            Comm = s.Comm,
-            Exe = s.Exe,
-            Regions = s.Regions,
-            HasSmaps = true,
-            Threads = s.Threads,
-            Source = "test",
-            Images = s.Images,
-            Memory = NoMemoryProbe.Instance,
-        };
-        Classifier.Classify(noMemory);
-        var head = noMemory.Regions.First(r => r.Attribution!.Owner.StartsWith("glibc malloc arena", StringComparison.Ordinal));
+        var noMemory = s with { Memory = NoMemoryProbe.Instance };
+        var analysed = Analyzer.Analyze(noMemory);
+        var head = analysed.Regions.First(r => r.Attribution!.Owner is GlibcArena);
         Assert.Contains("rests on the layout alone", head.Attribution!.Evidence);
         // With no memory the mmapped chunks have no proof: unattributed, not guessed.
-        Assert.DoesNotContain(noMemory.Regions, r => r.Attribution!.Owner == "glibc malloc mmapped chunks");
+        Assert.DoesNotContain(analysed.Regions, r => r.Attribution!.Owner == GlibcMmappedChunks.Instance);
     }
 }

@@ -1,3 +1,4 @@
+using Memlens.Core.Analysis;
 using Memlens.Core.Sources;
 using Memlens.Reporting;
 using Memlens.Tests.Support;
@@ -9,7 +10,7 @@ public class GoRuntimeViewTests
     [Fact]
     public void A_snapshot_with_saved_metrics_gets_the_runtime_section_and_every_identity_holds()
     {
-        var report = ReportBuilder.Build(SnapshotSource.Load(Fixtures.Dir("go-cgo-churn")));
+        var report = ReportBuilder.Build(Analyzer.Analyze(SnapshotSource.Load(Fixtures.Dir("go-cgo-churn"))));
         var go = report.Go!;
         Assert.Equal("go1.19.8", go.Version);
         Assert.StartsWith("enabled: CGO_ENABLED=1 in .go.buildinfo", go.Cgo);
@@ -24,7 +25,7 @@ public class GoRuntimeViewTests
     [Fact]
     public void The_kernel_view_splits_rss_into_parts_that_sum_exactly()
     {
-        var report = ReportBuilder.Build(SnapshotSource.Load(Fixtures.Dir("go-cgo-churn")));
+        var report = ReportBuilder.Build(Analyzer.Analyze(SnapshotSource.Load(Fixtures.Dir("go-cgo-churn"))));
         var rows = report.Go!.KernelView;
         int at = rows.ToList().FindIndex(r => r.Name.StartsWith("Process RSS", StringComparison.Ordinal));
         var parts = rows.Skip(at + 1).ToList();
@@ -41,7 +42,7 @@ public class GoRuntimeViewTests
     public void Seed_001s_puzzle_is_answered_with_its_numbers()
     {
         var page = File.ReadAllText(Fixtures.File("go-metrics", "seed-001-prometheus.txt"));
-        var report = ReportBuilder.Build(SnapshotSource.Load(Fixtures.Dir("go-cgo-http")), [("seed 001", page)]);
+        var report = ReportBuilder.Build(Analyzer.Analyze(SnapshotSource.Load(Fixtures.Dir("go-cgo-http")), [("seed 001", page)]));
         var note = report.Go!.Notes.Single(n => n.StartsWith("the metrics give", StringComparison.Ordinal));
         Assert.Contains("HeapSys + StackSys + MSpanSys + MCacheSys = 67,256,320", note);
         Assert.Contains("Sys = 71,762,168", note);
@@ -55,7 +56,7 @@ public class GoRuntimeViewTests
     [Fact]
     public void Without_metrics_it_names_the_endpoints_the_binary_links()
     {
-        var report = ReportBuilder.Build(SnapshotSource.Load(Fixtures.Dir("go-cgo-http")));
+        var report = ReportBuilder.Build(Analyzer.Analyze(SnapshotSource.Load(Fixtures.Dir("go-cgo-http"))));
         var note = Assert.Single(report.Go!.Notes);
         Assert.Contains("net/http/pprof: GET /debug/pprof/heap?debug=1", note);
         Assert.Empty(report.Go.Identities);
@@ -65,7 +66,7 @@ public class GoRuntimeViewTests
     [Fact]
     public void A_non_go_process_has_no_go_section_and_metrics_given_to_it_are_flagged()
     {
-        var report = ReportBuilder.Build(SnapshotSource.Load(Fixtures.Dir("c-threads")), [("x", "go_memstats_sys_bytes 1\n")]);
+        var report = ReportBuilder.Build(Analyzer.Analyze(SnapshotSource.Load(Fixtures.Dir("c-threads")), [("x", "go_memstats_sys_bytes 1\n")]));
         Assert.Null(report.Go);
         Assert.Contains(report.Warnings, w => w.Contains("not a Go binary", StringComparison.Ordinal));
     }

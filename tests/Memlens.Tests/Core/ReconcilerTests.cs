@@ -1,3 +1,4 @@
+using Memlens.Core.Analysis;
 using Memlens.Core.Accounting;
 using Memlens.Core.Classification;
 using Memlens.Core.Reconciliation;
@@ -52,9 +53,8 @@ public class ReconcilerTests
     [Fact]
     public void Breakdown_children_sum_to_parents_and_the_total_to_the_regions()
     {
-        var s = SnapshotSource.Load(Fixtures.Dir("dotnet-subject"));
-        Classifier.Classify(s);
-        var b = Breakdown.Of(s.Regions);
+        var s = Analyzer.Analyze(SnapshotSource.Load(Fixtures.Dir("dotnet-subject")));
+        var b = s.Breakdown;
         foreach (var k in b.Kinds)
         {
             Assert.Equal(k.Figures.Virtual, (ulong)k.Owners.Sum(o => (decimal)o.Figures.Virtual));

@@ -1,3 +1,7 @@
+using Memlens.Core.Analysis;
+using Memlens.Core.Runtimes.Go;
+using Memlens.Core.Runtimes.Glibc;
+using Memlens.Core.Model;
 using System.Diagnostics;
 using System.Globalization;
 using Memlens.Core.Sources;
@@ -32,15 +36,14 @@ public sealed class CoreDumpTests : IDisposable
     {
         using var subject = Subject.Start(SubjectBuilds.Threads);
         var live = LiveProcess.Load(subject.Pid);
-        var liveReport = ReportBuilder.Build(live);
-        var loaded = CoreSource.Load(Gcore(subject.Pid));
-        var report = CoreReportBuilder.Build(loaded);
+        var liveReport = ReportBuilder.Build(Analyzer.Analyze(live));
+        var (report, core) = Analysed.Core(CoreSource.Load(Gcore(subject.Pid)));
         // gcore leaves out only the kernel's [vvar] pages (unreadable): everything else of VSZ is there.
         ulong vvar = live.Regions.Where(r => r.Map.Path.StartsWith("[vvar", StringComparison.Ordinal)).Aggregate(0UL, (a, r) => a + r.Size);
         Assert.Equal(liveReport.Totals.Virtual - vvar, report.Totals.Virtual);
         Assert.Equal(5, report.Core!.Threads);
         Assert.Equal(4, report.Groups.Count(g => g.Owner.StartsWith("glibc malloc arena", StringComparison.Ordinal)));
-        Assert.Contains(loaded.Snapshot.Regions, r => r.Attribution!.Owner.StartsWith("glibc malloc arena", StringComparison.Ordinal) && r.Attribution.Evidence.Contains("heap_info confirms it", StringComparison.Ordinal));
+        Assert.Contains(core.Regions, r => r.Attribution!.Owner is GlibcArena && r.Attribution.Evidence.Contains("heap_info confirms it", StringComparison.Ordinal));
         foreach (var t in live.Threads.Where(t => t.Tid != subject.Pid))
             Assert.Contains(report.Groups, g => g.Owner == $"thread {t.Tid} (?)");
         Assert.Contains(report.Regions, r => r.Owner == SubjectBuilds.Threads && r.Detail == "text");
@@ -55,7 +58,7 @@ public sealed class CoreDumpTests : IDisposable
     {
         using var subject = Subject.Start(SubjectBuilds.Threads);
         string core = Gcore(subject.Pid);
-        var d = ChangeReportBuilder.Diff(CoreSource.Load(core).Snapshot, LiveProcess.Load(subject.Pid));
+        var d = ChangeReportBuilder.Diff(Analyzer.Analyze(CoreSource.Load(core).Snapshot), Analyzer.Analyze(LiveProcess.Load(subject.Pid)));
         // What differs is what a core cannot record: the [vvar] pages and the [heap] name. Threads, arenas, images match.
         Assert.All(d.Changes, c => Assert.True(c.Owner is "[vvar]" or "[vvar_vclock]" or "brk heap (glibc main arena)" or "anonymous private", $"{c.Change} {c.Owner}"));
         Assert.DoesNotContain(d.Changes, c => c.Owner.StartsWith("thread stack", StringComparison.Ordinal) || c.Owner == "glibc malloc arenas");
@@ -65,7 +68,7 @@ public sealed class CoreDumpTests : IDisposable
     public void A_go_core_labels_the_runtime_regions()
     {
         using var subject = Subject.Start(SubjectBuilds.GoHttpPure);
-        var report = CoreReportBuilder.Build(CoreSource.Load(Gcore(subject.Pid)));
+        var report = Analysed.CoreReport(Gcore(subject.Pid));
         Assert.Contains(report.Groups, g => g.Owner == "Go heap arenas");
         Assert.Contains(report.Groups, g => g.Owner == "Go page-allocator summaries and scavenger index");
         Assert.Equal("gohttp-pure", report.Process.Comm);
@@ -122,7 +125,7 @@ public sealed class CoreDumpTests : IDisposable
         BitConverter.GetBytes(BitConverter.ToUInt64(bytes, loads[1] + 16)).CopyTo(bytes, loads[2] + 16);
         string bad = Path.Combine(_temp.New("memlens-core-"), "overlapping");
         File.WriteAllBytes(bad, bytes);
-        var report = CoreReportBuilder.Build(CoreSource.Load(bad));
+        var report = Analysed.CoreReport(bad);
         Assert.Contains(report.Warnings, w => w.Contains("overlaps the one before it and was left out (the report is partial)", StringComparison.Ordinal));
         var r = MemlensCli.Run("report", bad);
         Assert.Equal(0, r.ExitCode);

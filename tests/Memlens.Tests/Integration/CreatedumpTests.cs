@@ -1,3 +1,4 @@
+using Memlens.Core.Analysis;
 using System.Diagnostics;
 using System.Globalization;
 using Memlens.Core.Sources;
@@ -31,7 +32,7 @@ public sealed class CreatedumpTests : IDisposable
             Assert.Equal(0, p.ExitCode);
         }
         var loaded = CoreSource.Load(core);
-        var report = CoreReportBuilder.Build(loaded);
+        var report = CoreReportBuilder.Build(loaded, Analyzer.Analyze(loaded.Snapshot));
         Assert.Contains(report.Warnings, w => w.StartsWith("written by .NET's createdump", StringComparison.Ordinal));
         Assert.DoesNotContain(report.Warnings, w => w.StartsWith("written by gdb's gcore", StringComparison.Ordinal));
         // createdump's own page of diagnostic data is not the process's memory.

@@ -1,3 +1,7 @@
+using Memlens.Core.Analysis;
+using Memlens.Core.Runtimes.Go;
+using Memlens.Core.Runtimes.Glibc;
+using Memlens.Core.Model;
 using System.Diagnostics;
 using System.Globalization;
 using Memlens.Core.Sources;
@@ -18,16 +22,15 @@ public sealed class KernelCoreTests : IDisposable
 
     public void Dispose() => _temp.Dispose();
 
-    private sealed record Crashed(string Core, IReadOnlyList<MapsEntry> Maps, Memlens.Core.Model.ProcessSnapshot Live);
+    private sealed record Crashed(string Core, IReadOnlyList<MapsEntry> Maps, ProcessAnalysis Live);
 
     private Crashed Crash(string program, string signal, IDictionary<string, string>? env = null)
     {
         string dir = _temp.New("memlens-kcore-");
         using var subject = Subject.Start("/bin/sh", ["-c", $"ulimit -c unlimited && cd '{dir}' && exec '{program}'"], env);
         var maps = MapsFile.Parse(File.ReadAllBytes($"/proc/{subject.Pid}/maps")).Items;
-        var live = LiveProcess.Load(subject.Pid);
-        // Classify while the process lives: the rules read allocator headers from /proc/PID/mem.
-        Memlens.Core.Classification.Classifier.Classify(live);
+        // Analysed while the process lives: the rules read allocator headers from /proc/PID/mem.
+        var live = Analyzer.Analyze(LiveProcess.Load(subject.Pid));
         string comm = File.ReadAllText($"/proc/{subject.Pid}/comm").TrimEnd('\n');
         using (var kill = Process.Start("kill", [$"-{signal}", subject.Pid.ToString(CultureInfo.InvariantCulture)])) kill.WaitForExit();
         Assert.True(subject.WaitForExit(TimeSpan.FromSeconds(60)), "the subject did not die of the signal");
@@ -56,19 +59,19 @@ public sealed class KernelCoreTests : IDisposable
         var loaded = CoreSource.Load(crashed.Core);
         // The kernel records every mapping, [vvar] and the gate page included, with its exact protections.
         Assert.Equal(crashed.Maps.Select(m => (m.Start, m.End, m.Perms)), loaded.Snapshot.Regions.Select(r => (r.Start, r.End, r.Map.Perms)));
-        var report = CoreReportBuilder.Build(loaded);
+        var (report, core) = Analysed.Core(loaded);
         var liveReport = ReportBuilder.Build(crashed.Live);
         Assert.Equal(liveReport.Totals.Virtual, report.Totals.Virtual);
         Assert.DoesNotContain(report.Warnings, w => w.StartsWith("written by gdb's gcore", StringComparison.Ordinal));
         // Names a core does not carry come back from evidence: [vvar] below the vDSO, the brk heap above the executable.
         var heap = crashed.Maps.Single(m => m.Path == "[heap]");
-        var coreHeap = loaded.Snapshot.Regions.Single(r => r.Start == heap.Start);
-        Assert.Equal("brk heap (glibc main arena)", coreHeap.Attribution!.Owner);
+        var coreHeap = core.Regions.Single(r => r.Start == heap.Start);
+        Assert.Equal("brk heap (glibc main arena)", coreHeap.Attribution!.Owner.Label);
         Assert.Contains("glibc's tcache block", coreHeap.Attribution.Evidence, StringComparison.Ordinal);
         foreach (var name in new[] { "[vvar]", "[vvar_vclock]", "[vdso]" }.Where(n => crashed.Maps.Any(m => m.Path == n)))
             Assert.Equal(crashed.Maps.Single(m => m.Path == name).Start, loaded.Snapshot.Regions.Single(r => r.Map.Path == name).Start);
         // The owners are the live ones, to the region: only resident figures differ, and a core has none.
-        var d = ChangeReportBuilder.Diff(loaded.Snapshot, crashed.Live);
+        var d = ChangeReportBuilder.Diff(core, crashed.Live);
         Assert.All(d.Changes, c => Assert.Equal(0, c.VirtualDelta));
         Assert.Equal(4, report.Groups.Count(g => g.Owner.StartsWith("glibc malloc arena 0x", StringComparison.Ordinal)));
         Assert.Equal(5, report.Core!.Threads);
@@ -81,20 +84,20 @@ public sealed class KernelCoreTests : IDisposable
         var crashed = Crash(SubjectBuilds.GoHttpPure, "ABRT", new Dictionary<string, string> { ["GOTRACEBACK"] = "crash" });
         var loaded = CoreSource.Load(crashed.Core);
         Assert.Equal(crashed.Maps.Select(m => (m.Start, m.End, m.Perms)), loaded.Snapshot.Regions.Select(r => (r.Start, r.End, r.Map.Perms)));
-        var report = CoreReportBuilder.Build(loaded);
+        var (report, core) = Analysed.Core(loaded);
         Assert.Contains(report.Groups, g => g.Owner == "Go heap arenas");
         Assert.Contains(report.Groups, g => g.Owner == "Go page-allocator summaries and scavenger index");
         Assert.Contains(report.Groups, g => g.Owner == SubjectBuilds.GoHttpPure && g.Kind == "image");
         // The signal may be taken by any thread, and the main thread may be on a goroutine stack: the main stack is
         // found from the auxiliary vector, not from a stack pointer. Every region has its live owner.
         var stack = crashed.Maps.Single(m => m.Path == "[stack]");
-        Assert.Equal($"thread {crashed.Live.Pid} (gohttp-pure, main)", loaded.Snapshot.Regions.Single(r => r.Start == stack.Start).Attribution!.Owner);
+        Assert.Equal(new ThreadStackOwner(crashed.Live.Snapshot.Pid, "gohttp-pure", true), core.Regions.Single(r => r.Start == stack.Start).Attribution!.Owner);
         var liveOwners = crashed.Live.Regions.ToDictionary(r => r.Start, r => r.Attribution!.Owner);
-        Assert.All(loaded.Snapshot.Regions.Where(r => !r.Attribution!.Owner.StartsWith("thread", StringComparison.Ordinal)),
+        Assert.All(core.Regions.Where(r => r.Attribution!.Owner is not ThreadStackOwner),
             r => Assert.Equal(liveOwners[r.Start], r.Attribution!.Owner));
         // The heap arenas start where they did in the live process (the runtime's first arena hint).
-        ulong liveArena = crashed.Live.Regions.Where(r => r.Attribution!.Owner == "Go heap arenas").Min(r => r.Start);
-        Assert.Equal(liveArena, loaded.Snapshot.Regions.Where(r => r.Attribution!.Owner == "Go heap arenas").Min(r => r.Start));
+        ulong liveArena = crashed.Live.Regions.Where(r => r.Attribution!.Owner == GoRuntimeOwner.HeapArenas).Min(r => r.Start);
+        Assert.Equal(liveArena, core.Regions.Where(r => r.Attribution!.Owner == GoRuntimeOwner.HeapArenas).Min(r => r.Start));
         Assert.Equal(0UL, report.Groups.Where(g => g.Kind == "unattributed").Aggregate(0UL, (a, g) => a + g.Numbers.Virtual));
     }
 }

@@ -1,3 +1,4 @@
+using Memlens.Core.Analysis;
 using Memlens.Core.Model;
 using Memlens.Core.Sources;
 using Memlens.Reporting;
@@ -18,7 +19,7 @@ public class LiveGoRuntimeTests
         string addr = subject.ReadyLine.Split(' ')[1];
         foreach (var page in new[] { $"http://{addr}/debug/pprof/heap?debug=1", $"http://{addr}/debug/vars" })
         {
-            var report = ReportBuilder.Build(LiveProcess.Load(subject.Pid), [(page, MetricsSource.Load(page).Text)]);
+            var report = ReportBuilder.Build(Analyzer.Analyze(LiveProcess.Load(subject.Pid), [(page, MetricsSource.Load(page).Text)]));
             var go = report.Go!;
             Assert.Equal(cgo, go.Cgo!.StartsWith("enabled", StringComparison.Ordinal));
             Assert.Equal(6, go.Identities.Count);

@@ -1,3 +1,6 @@
+using Memlens.Core.Analysis;
+using Memlens.Core.Runtimes.Go;
+using Memlens.Core.Runtimes.Glibc;
 using Memlens.Core.Accounting;
 using Memlens.Core.Model;
 using Memlens.Core.Sources;
@@ -9,20 +12,19 @@ namespace Memlens.Tests.Integration;
 /// <summary>memlens against real processes the suite builds and starts: C with threads, Go with and without cgo, .NET.</summary>
 public class LiveSubjectTests
 {
-    private static (ProcessSnapshot Snapshot, Memlens.Reporting.Model.Report Report) Analyse(int pid)
+    private static (ProcessAnalysis Analysis, Memlens.Reporting.Model.Report Report) Analyse(int pid)
     {
-        var s = LiveProcess.Load(pid);
-        var report = ReportBuilder.Build(s);
-        return (s, report);
+        var s = Analyzer.Analyze(LiveProcess.Load(pid));
+        return (s, ReportBuilder.Build(s));
     }
 
-    private static void AssertKernelTotalsAndCoverage(ProcessSnapshot s, Memlens.Reporting.Model.Report report)
+    private static void AssertKernelTotalsAndCoverage(ProcessAnalysis s, Memlens.Reporting.Model.Report report)
     {
         var vsz = report.Checks.Single(c => c.Name == "VmSize = Σ region sizes");
         Assert.True(vsz.Holds, vsz.Explanation);
-        Assert.Equal(s.Status!.VmSize, vsz.Expected);
+        Assert.Equal(s.Snapshot.Status!.VmSize, vsz.Expected);
         ulong gate = s.Regions.Where(r => r.Map.Path == "[vsyscall]").Aggregate(0UL, (a, r) => a + r.Size);
-        Assert.Equal(report.Totals.Virtual, s.Status.VmSize + gate);
+        Assert.Equal(report.Totals.Virtual, s.Snapshot.Status.VmSize + gate);
         ulong unattributed = report.Kinds.FirstOrDefault(k => k.Kind == Kinds.Unattributed)?.Numbers.Virtual ?? 0;
         Assert.True(unattributed * 100 < report.Totals.Virtual, $"unattributed {unattributed} of {report.Totals.Virtual}");
         Assert.Contains(report.Checks, c => c.Name == "VmRSS = RssAnon + RssFile + RssShmem" && c.Holds);
@@ -35,11 +37,11 @@ public class LiveSubjectTests
         using var subject = Subject.Start(SubjectBuilds.Threads);
         var (s, report) = Analyse(subject.Pid);
         AssertKernelTotalsAndCoverage(s, report);
-        Assert.Equal(5, s.Threads.Count);
-        foreach (var t in s.Threads.Where(t => t.Tid != s.Pid))
+        Assert.Equal(5, s.Snapshot.Threads.Count);
+        foreach (var t in s.Snapshot.Threads.Where(t => t.Tid != s.Snapshot.Pid))
         {
             Assert.StartsWith("worker-", t.Name);
-            var stack = s.Regions.Single(r => r.Attribution!.Owner == $"thread {t.Tid} ({t.Name})" && r.Attribution.Detail == "stack");
+            var stack = s.Regions.Single(r => r.Attribution!.Owner == new ThreadStackOwner(t.Tid, t.Name, false) && r.Attribution.Detail == "stack");
             Assert.True(stack.Contains(t.Syscall!.StackPointer!.Value));
             Assert.Contains(s.Regions, r => r.Attribution!.Owner == stack.Attribution!.Owner && r.Attribution.Detail == "guard" && r.End == stack.Start);
         }
@@ -57,12 +59,12 @@ public class LiveSubjectTests
         var (s, report) = Analyse(subject.Pid);
         AssertKernelTotalsAndCoverage(s, report);
         Assert.Contains(s.Regions, r => r.Map.Path.Contains("libc.so", StringComparison.Ordinal));
-        var arenas = s.Regions.Where(r => r.Attribution!.Owner == "Go heap arenas").ToList();
+        var arenas = s.Regions.Where(r => r.Attribution!.Owner == GoRuntimeOwner.HeapArenas).ToList();
         Assert.Equal(0xc000000000UL, arenas.Min(r => r.Start));
         Assert.Contains(report.Groups, g => g.Owner == "Go page-allocator summaries and scavenger index" && g.Numbers.ReservedOnly > 500UL << 20);
         Assert.Contains(report.Groups, g => g.Owner == "Go arena index and heap-arena metadata" && g.Numbers.Virtual >= 32UL << 20);
-        foreach (var t in s.Threads.Where(t => t.Tid != s.Pid && t.Syscall?.StackPointer is not null))
-            Assert.Contains(s.Regions, r => r.Attribution!.Owner == $"thread {t.Tid} ({t.Name})" && r.Contains(t.Syscall!.StackPointer!.Value));
+        foreach (var t in s.Snapshot.Threads.Where(t => t.Tid != s.Snapshot.Pid && t.Syscall?.StackPointer is not null))
+            Assert.Contains(s.Regions, r => r.Attribution!.Owner == new ThreadStackOwner(t.Tid, t.Name, false) && r.Contains(t.Syscall!.StackPointer!.Value));
     }
 
     [Fact]
@@ -90,7 +92,7 @@ public class LiveSubjectTests
         Assert.Contains(report.Groups, g => g.Owner == ".NET executable-memory reservation");
         foreach (var name in new[] { "subject-0", "subject-1", "subject-2" })
         {
-            var t = s.Threads.Single(t => t.Name == name);
+            var t = s.Snapshot.Threads.Single(t => t.Name == name);
             Assert.Contains(report.Groups, g => g.Owner == $"thread {t.Tid} ({name})");
         }
     }

@@ -1,3 +1,7 @@
+using Memlens.Core.Analysis;
+using Memlens.Core.Runtimes.Go;
+using Memlens.Core.Runtimes.Glibc;
+using Memlens.Core.Model;
 using System.Globalization;
 using System.Text.Json.Nodes;
 using Memlens.Core.Sources;
@@ -39,13 +43,13 @@ public class MergedStackTests
     public void A_merged_vma_is_divided_into_the_stack_and_the_malloc_chunks_with_the_kernels_totals_intact()
     {
         using var merged = Start();
-        var live = LiveProcess.Load(merged.Subject.Pid);
+        var live = Analyzer.Analyze(LiveProcess.Load(merged.Subject.Pid));
         var report = ReportBuilder.Build(live);
         var parts = live.Regions.Where(r => r.Start >= merged.Vma.Start && r.End <= merged.Vma.End).ToList();
         Assert.Equal(2, parts.Count);
         Assert.Equal(merged.Vma.Start + (8UL << 20), parts[0].End);
-        Assert.StartsWith($"thread {merged.Tid} (", parts[0].Attribution!.Owner, StringComparison.Ordinal);
-        Assert.Equal("glibc malloc mmapped chunks", parts[1].Attribution!.Owner);
+        Assert.Equal(merged.Tid, Assert.IsType<ThreadStackOwner>(parts[0].Attribution!.Owner).Tid);
+        Assert.Equal(GlibcMmappedChunks.Instance, parts[1].Attribution!.Owner);
         Assert.Contains("divided by /proc/PID/pagemap", parts[1].Attribution!.Evidence, StringComparison.Ordinal);
         // The two parts add up to the kernel's counters for the VMA, and every identity still holds.
         var smaps = SmapsFile.Parse(File.ReadAllBytes($"/proc/{merged.Subject.Pid}/smaps")).Items.Single(e => e.Map.Start == merged.Vma.Start).Counters;
@@ -62,8 +66,7 @@ public class MergedStackTests
         using var merged = Start();
         string snap = Path.Combine(Directory.CreateTempSubdirectory("memlens-merged-").FullName, "snap");
         Assert.Equal(0, MemlensCli.Run("capture", merged.Subject.Pid.ToString(CultureInfo.InvariantCulture), "-o", snap).ExitCode);
-        var loaded = SnapshotSource.Load(snap);
-        ReportBuilder.Build(loaded);
+        var loaded = Analyzer.Analyze(SnapshotSource.Load(snap));
         var parts = loaded.Regions.Where(r => r.Start >= merged.Vma.Start && r.End <= merged.Vma.End).ToList();
         Assert.Equal(["stack", "large allocations"], parts.Select(p => p.Attribution!.Detail));
 
@@ -72,7 +75,7 @@ public class MergedStackTests
         Assert.True(manifest["pages"]!.AsArray().Count >= 2);
         manifest.Remove("pages");
         File.WriteAllText(Path.Combine(snap, "manifest.json"), manifest.ToJsonString());
-        var without = SnapshotSource.Load(snap);
+        var without = Analyzer.Analyze(SnapshotSource.Load(snap));
         var report = ReportBuilder.Build(without);
         Assert.Single(without.Regions, r => r.Start == merged.Vma.Start && r.End == merged.Vma.End);
         Assert.Contains(report.Warnings, w => w.Contains("without pagemap its resident pages cannot be divided", StringComparison.Ordinal));
@@ -83,13 +86,13 @@ public class MergedStackTests
     {
         // c-threads-cgroup-v2 was captured inside Debian 12's 6.1 kernel (tests/fixtures/vm): there the plain subject's
         // first thread stack merged with the chunks and a 12 KiB anonymous mapping above them.
-        var s = SnapshotSource.Load(Fixtures.Dir("c-threads-cgroup-v2"));
+        var s = Analyzer.Analyze(SnapshotSource.Load(Fixtures.Dir("c-threads-cgroup-v2")));
         var vma = MapsFile.Parse(File.ReadAllBytes(Fixtures.File("c-threads-cgroup-v2", "maps"))).Items.Single(m => m.Size > 8UL << 20 && m.Perms == "rw-p" && m.Inode == 0);
         var report = ReportBuilder.Build(s);
         var parts = s.Regions.Where(r => r.Start >= vma.Start && r.End <= vma.End).ToList();
         Assert.Equal(2, parts.Count);
         Assert.Equal("stack", parts[0].Attribution!.Detail);
-        Assert.Equal("glibc malloc mmapped chunks", parts[1].Attribution!.Owner);
+        Assert.Equal(GlibcMmappedChunks.Instance, parts[1].Attribution!.Owner);
         Assert.Contains("another anonymous mapping merged into the same VMA", parts[1].Attribution!.Evidence, StringComparison.Ordinal);
         Assert.All(report.Checks, c => Assert.True(c.Holds, c.Name));
         Assert.Equal(4, report.Groups.Count(g => g.Owner.StartsWith("thread", StringComparison.Ordinal) && g.Numbers.Virtual == (8UL << 20) + 4096));

@@ -1,3 +1,4 @@
+using Memlens.Core.Analysis;
 using Memlens.Core.Sources;
 using Memlens.Reporting;
 using Memlens.Reporting.Json;
@@ -52,29 +53,9 @@ public class ExpectedOutputTests
     {
         var s = SnapshotSource.Load(Fixtures.Dir(fixture));
         // The source label names the test's output path; pin it so the expected output does not depend on where tests run.
-        var pinned = new Memlens.Core.Model.ProcessSnapshot
-        {
-            Pid = s.Pid,
-            Comm = s.Comm,
-            Exe = s.Exe,
-            Cmdline = s.Cmdline,
-            Regions = s.Regions,
-            HasSmaps = s.HasSmaps,
-            Status = s.Status,
-            Statm = s.Statm,
-            Stat = s.Stat,
-            Rollup = s.Rollup,
-            Threads = s.Threads,
-            Cgroups = s.Cgroups,
-            PageSize = s.PageSize,
-            KernelRelease = s.KernelRelease,
-            Source = $"snapshot tests/fixtures/{fixture}",
-            CapturedAt = s.CapturedAt,
-            Images = s.Images,
-            Memory = s.Memory,
-        };
-        pinned.Warnings.AddRange(s.Warnings);
-        return ReportBuilder.Build(pinned);
+        // Pinned: the source named as in the repository, and no saved metrics pages.
+        var pinned = s with { Source = $"snapshot tests/fixtures/{fixture}", MetricsPages = [] };
+        return ReportBuilder.Build(Analyzer.Analyze(pinned));
     }
 
     private static void Compare(string fixture, string file, Action<TextWriter> render)

@@ -1,0 +1,28 @@
+using Memlens.Core.Accounting;
+using Memlens.Core.Findings;
+using Memlens.Core.Model;
+using Memlens.Core.Reconciliation;
+using Memlens.Core.Runtimes;
+using Memlens.Core.Runtimes.Go;
+
+namespace Memlens.Core.Analysis;
+
+/// <summary>
+/// Everything memlens concludes about one snapshot: an owner for every region, the breakdown, the identities checked,
+/// the findings, the runtimes identified and their sections, and what could not be done. Made once, by
+/// <see cref="Analyzer"/>; every command and output reads it.
+/// </summary>
+public sealed class ProcessAnalysis
+{
+    public required ProcessSnapshot Snapshot { get; init; }
+    /// <summary>The snapshot's regions, owned (merged VMAs already divided), in address order.</summary>
+    public required IReadOnlyList<Region> Regions { get; init; }
+    /// <summary>Every module the process uses, by name, with the signals that say so.</summary>
+    public required IReadOnlyDictionary<string, RuntimeIdentification> Runtimes { get; init; }
+    public required Breakdown Breakdown { get; init; }
+    public required IReadOnlyList<Check> Checks { get; init; }
+    public required IReadOnlyList<Finding> Findings { get; init; }
+    public GoRuntimeSection? Go { get; init; }
+    /// <summary>The snapshot's warnings and the analysis's own: shown in every output.</summary>
+    public required IReadOnlyList<string> Warnings { get; init; }
+}

@@ -1,0 +1,48 @@
+using Memlens.Core.Classification;
+using Memlens.Core.Model;
+
+namespace Memlens.Core.Runtimes.Go;
+
+/// <summary>
+/// In a Go program that maps no libc (CGO_ENABLED=0, statically linked), only the Go runtime calls mmap, so every
+/// anonymous mapping left over is the runtime's off-heap memory (persistentalloc, fixalloc, GC metadata).
+/// With cgo, C code maps memory too, so nothing is claimed without further evidence.
+/// </summary>
+public sealed class GoRemainderRule : IClassificationRule
+{
+    public void Apply(ClassificationContext context)
+    {
+        if (context.HasGlibc || context.MapsLibrary("libc.musl") || context.MapsLibrary("ld-musl") || context.MapsLibrary("ld-linux")) return;
+        // The binary's own word: a dynamic loader, or a cgo build, means C code can map memory here too.
+        if (context.ExeLayout is { } exe
+            && (exe.Interpreter is not null || (exe.GoSettings?.TryGetValue("CGO_ENABLED", out var cgo) == true && cgo == "1"))) return;
+        // Some other code is loaded: more than one file is mapped executable.
+        if (context.Regions.Where(r => r.Map.FileBacked && r.Map.Executable).Select(r => r.Map.FilePath).Distinct().Skip(1).Any()) return;
+        string why = GoModule.Why(context);
+        ClaimOldArenaIndex(context, why);
+        foreach (var r in context.Regions)
+        {
+            if (context.IsClaimed(r) || !r.IsPrivateAnonymous) continue;
+            context.Claim(r, GoRuntimeOwner.OffHeap, r.Map.NoAccess ? "reserved" : "mapped",
+                "anonymous mapping in a Go program that loads no C library (statically linked, no cgo): only the Go runtime maps memory here (persistentalloc chunks, mspan/mcache fixalloc, GC metadata, page-allocator chunk bitmaps)", Confidence.Inferred);
+        }
+    }
+
+    /// <summary>
+    /// Before Go 1.14 there are no summary reservations to find the arena index beside: it is the one rw block of
+    /// 32 MiB or more outside the arena window (the L2 arena map, 4M entries of 8 bytes on linux/amd64), with the
+    /// heap-arena metadata and other persistentalloc chunks the kernel merged into it.
+    /// </summary>
+    private static void ClaimOldArenaIndex(ClassificationContext context, string why)
+    {
+        var version = Memlens.Formats.Elf.GoBuildInfo.ParseVersion(GoModule.Version(context));
+        if (version is { } v && (v.Major, v.Minor).CompareTo((1, 14)) >= 0) return;
+        if (context.Regions.Any(r => r.Attribution?.Owner == GoRuntimeOwner.Summaries)) return;
+        var block = context.Regions.Where(r => !context.IsClaimed(r) && r.IsPrivateAnonymous && r.Map.Writable
+                && !GoLayoutRule.InArenaHintWindow(r.Start) && r.Size >= GoLayoutRule.ArenaIndexBytes)
+            .MaxBy(r => r.Size);
+        if (block is null) return;
+        context.Claim(block, GoRuntimeOwner.ArenaIndex, "mapped",
+            $"the one rw anonymous mapping of {Bytes.Format(block.Size)} (≥ 32 MiB) outside the arena window in {why}, with no page-allocator summaries (Go before 1.14 has none): the 32 MiB arena index (L2 map, counted in no MemStats field) with the heap-arena metadata (counted in GCSys) and other runtime allocations merged into one VMA by the kernel", Confidence.Inferred);
+    }
+}

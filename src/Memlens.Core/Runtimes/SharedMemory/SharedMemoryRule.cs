@@ -1,0 +1,26 @@
+using Memlens.Core.Classification;
+using Memlens.Core.Model;
+
+namespace Memlens.Core.Runtimes.SharedMemory;
+
+/// <summary>POSIX shm (/dev/shm), SysV shm (/SYSV%08x), memfd, shared anonymous (/dev/zero (deleted)), other tmpfs-like shared maps.</summary>
+public sealed class SharedMemoryRule : IClassificationRule
+{
+    public void Apply(ClassificationContext context)
+    {
+        foreach (var r in context.Regions)
+        {
+            if (context.IsClaimed(r)) continue;
+            string path = r.Map.FilePath;
+            string? evidence =
+                path.StartsWith("/dev/shm/", StringComparison.Ordinal) ? "a file in /dev/shm: POSIX shared memory (shm_open)"
+                : path.StartsWith("/SYSV", StringComparison.Ordinal) ? $"named /SYSV<key>: a System V shared memory segment (key 0x{path[5..]}, ipc/shm.c newseg)"
+                : path.StartsWith("/memfd:", StringComparison.Ordinal) ? "named /memfd:NAME: a memfd_create file (anonymous, RAM-backed)"
+                : path == "/dev/zero" && r.Map.Deleted ? "/dev/zero (deleted): a MAP_SHARED|MAP_ANONYMOUS mapping (shmem_zero_setup)"
+                : null;
+            if (evidence is null) continue;
+            string owner = path.StartsWith("/SYSV", StringComparison.Ordinal) ? $"SysV shm key 0x{path[5..]}" : r.Map.FilePath;
+            context.Claim(r, new LabelledOwner(Kinds.SharedMemory, owner), r.Map.Shared ? "shared" : "private copy", evidence, Confidence.Confirmed);
+        }
+    }
+}
