@@ -1,13 +1,15 @@
 namespace Memlens.Cli;
 
 /// <summary>Where a command writes: the real console, or a test's buffers.</summary>
-public sealed class CliConsole(TextWriter @out, TextWriter error, Func<Stream>? openRawOut = null)
+public sealed class CliConsole(TextWriter @out, TextWriter error, Func<Stream>? openRawOut = null, TextReader? @in = null)
 {
     public TextWriter Out { get; } = @out;
     public TextWriter Error { get; } = error;
+    /// <summary>Where `memlens report -` reads pasted /proc text from.</summary>
+    public TextReader In { get; } = @in ?? TextReader.Null;
 
     /// <summary>A byte stream for large machine output (JSON) where the console allows it; else the text writer.</summary>
     public Stream? OpenRawOut() => openRawOut?.Invoke();
 
-    public static CliConsole System() => new(Console.Out, Console.Error, Console.OpenStandardOutput);
+    public static CliConsole System() => new(Console.Out, Console.Error, Console.OpenStandardOutput, Console.In);
 }

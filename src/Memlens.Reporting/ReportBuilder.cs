@@ -19,7 +19,7 @@ public static class ReportBuilder
         var breakdown = a.Breakdown;
         return new Report(
             Report.SchemaVersion,
-            new ProcessInfo(s.Pid, s.Comm, s.Exe, s.Cmdline, s.Source, s.IsLive, s.CapturedAt, s.KernelRelease, s.PageSize, s.Threads.Count, s.HasSmaps),
+            new ProcessInfo(s.Pid, s.Comm, s.Exe, s.Cmdline, s.Source, s.IsLive, s.CapturedAt, s.KernelRelease, s.PageSize, s.ThreadCount, s.HasSmaps),
             HeadlineOf(s, breakdown.Total),
             ToNumbers(breakdown.Total),
             breakdown.Kinds.Select(k => new KindRow(k.Kind, ToNumbers(k.Figures))).ToList(),
@@ -45,9 +45,14 @@ public static class ReportBuilder
     {
         var st = s.Status;
         bool kernel = st?.VmSize is not null;
-        return new Headline(st?.VmSize ?? total.Virtual, st?.VmRSS ?? total.Rss, s.Rollup?.Pss ?? total.Pss, total.Private,
-            st?.VmSwap ?? total.Swap, total.ReservedOnly,
-            kernel ? "status VmSize, VmRSS, VmSwap; smaps_rollup Pss; USS = Σ smaps Private_*" : "sums of the mappings (status not available)");
+        // Without status, statm has the same counters in pages (pasted text often has statm alone).
+        var statm = kernel ? null : s.Statm;
+        ulong? vsz = st?.VmSize ?? statm?.Size * s.PageSize ?? total.Virtual;
+        ulong? rss = st?.VmRSS ?? statm?.Resident * s.PageSize ?? total.Rss;
+        string sources = kernel ? "status VmSize, VmRSS, VmSwap; smaps_rollup Pss; USS = Σ smaps Private_*"
+            : statm is not null ? "statm size and resident × page size; the rest are sums of the mappings (status not available)"
+            : "sums of the mappings (status not available)";
+        return new Headline(vsz ?? total.Virtual, rss, s.Rollup?.Pss ?? total.Pss, total.Private, st?.VmSwap ?? total.Swap, total.ReservedOnly, sources);
     }
 
     public static Numbers ToNumbers(Figures f) =>

@@ -4,7 +4,7 @@ namespace Memlens.Cli.Commands;
 
 internal static class CommonOptions
 {
-    public static Argument<string> Target() => new("target") { Description = "a pid, a process name, or a snapshot (directory or .tar.gz)" };
+    public static Argument<string> Target() => new("target") { Description = "a pid, a process name, a snapshot (directory or .tar.gz), a core dump, a file of pasted /proc text, or - to read that text from standard input" };
 
     public static readonly Option<bool> Json = new("--json") { Description = "machine-readable output (docs/json.md)" };
 

@@ -19,7 +19,7 @@ internal static class DiffCommand
         var command = new Command("diff", "what appeared, vanished, grew or shrank between two moments, per owner and per region") { Before, After, Same, CommonOptions.Json };
         command.SetAction(parse => Program.Guard(console, () =>
         {
-            var report = ChangeReportBuilder.Diff(Analyzer.Analyze(TargetResolver.Load(parse.GetValue(Before)!)), Analyzer.Analyze(TargetResolver.Load(parse.GetValue(After)!)), parse.GetValue(Same));
+            var report = ChangeReportBuilder.Diff(Analyzer.Analyze(TargetResolver.Load(parse.GetValue(Before)!, stdin: console.In)), Analyzer.Analyze(TargetResolver.Load(parse.GetValue(After)!, stdin: console.In)), parse.GetValue(Same));
             if (parse.GetValue(CommonOptions.Json))
                 Output.WriteJson(console, report, ReportJsonContext.Default.DiffReport);
             else TerminalChangeWriter.WriteDiff(report, console.Out);

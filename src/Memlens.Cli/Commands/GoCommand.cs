@@ -26,13 +26,13 @@ internal static class GoCommand
 
     public static int Run(CliConsole console, string target, string[]? metrics, bool json, string procRoot)
     {
-        var report = ReportBuilder.Build(Analyzer.Analyze(TargetResolver.Load(target, procRoot), CommonOptions.LoadMetrics(metrics)));
+        var report = ReportBuilder.Build(Analyzer.Analyze(TargetResolver.Load(target, procRoot, console.In), CommonOptions.LoadMetrics(metrics)));
         if (report.Go is null)
             throw new MemlensException(ExitCode.BadInput, $"{report.Process.Exe ?? target} is not identified as a Go process: the executable has no Go build info (.go.buildinfo, .note.go.buildid, .gopclntab), no metrics page has Go runtime metrics, and no mapping sits at a Go heap-arena hint address");
         if (json) Output.WriteJson(console, report.Go, ReportJsonContext.Default.GoReport);
         else
         {
-            console.Out.WriteLine($"memlens go: {report.Process.Comm} (pid {report.Process.Pid}), {report.Process.Source}");
+            console.Out.WriteLine($"memlens go: {report.Process.Comm ?? (report.Process.Exe is null ? "?" : Path.GetFileName(report.Process.Exe))} (pid {report.Process.Pid}), {report.Process.Source}");
             console.Out.WriteLine();
             TerminalGoWriter.Write(report.Go, console.Out);
         }

@@ -33,7 +33,7 @@ internal static class MapsCommand
     {
         if (kind is not null && !Memlens.Core.Model.Kinds.All.Contains(kind))
             throw new Memlens.Core.MemlensException(Memlens.Core.ExitCode.Usage, $"--kind {kind}: not a kind (one of {string.Join(", ", Memlens.Core.Model.Kinds.All)})");
-        var report = ReportBuilder.Build(Analyzer.Analyze(TargetResolver.Load(target, procRoot)));
+        var report = ReportBuilder.Build(Analyzer.Analyze(TargetResolver.Load(target, procRoot, console.In)));
         IEnumerable<RegionRow> rows = report.Regions;
         if (kind is not null) rows = rows.Where(r => r.Kind == kind);
         if (owner is not null) rows = rows.Where(r => r.Owner.Contains(owner, StringComparison.OrdinalIgnoreCase));

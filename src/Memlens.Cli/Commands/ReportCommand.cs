@@ -37,7 +37,7 @@ internal static class ReportCommand
             return 0;
         }
         var timings = new Timings(console.Error);
-        var snapshot = TargetResolver.Load(target, procRoot);
+        var snapshot = TargetResolver.Load(target, procRoot, console.In);
         timings.Mark("read and parse");
         var analysis = Analyzer.Analyze(snapshot, CommonOptions.LoadMetrics(metrics));
         timings.Mark("classify, sum, check, explain");

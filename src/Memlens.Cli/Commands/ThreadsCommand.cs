@@ -17,7 +17,7 @@ internal static class ThreadsCommand
         var command = new Command("threads", "every thread: its stack range, size, resident part and guard") { Target, CommonOptions.Json, CommonOptions.ProcRoot };
         command.SetAction(parse => Program.Guard(console, () =>
         {
-            var report = ChangeReportBuilder.Threads(Analyzer.Analyze(TargetResolver.Load(parse.GetValue(Target)!, parse.GetValue(CommonOptions.ProcRoot)!)));
+            var report = ChangeReportBuilder.Threads(Analyzer.Analyze(TargetResolver.Load(parse.GetValue(Target)!, parse.GetValue(CommonOptions.ProcRoot)!, console.In)));
             if (parse.GetValue(CommonOptions.Json))
                 Output.WriteJson(console, report, ReportJsonContext.Default.ThreadsReport);
             else TerminalChangeWriter.WriteThreads(report, console.Out);

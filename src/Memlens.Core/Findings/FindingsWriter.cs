@@ -19,6 +19,7 @@ public static class FindingsWriter
         Swap(list, b.Total);
         LazyFree(list, context.Regions);
         Unattributed(list, b);
+        if (StatmFinding.Write(context) is { } statm) list.Add(statm);
         foreach (var m in modules ?? RuntimeCatalog.Modules)
             if (context.Runtimes.ContainsKey(m.Name)) list.AddRange(m.Findings(context));
         return list.OrderByDescending(f => f.Bytes).ToList();

@@ -41,5 +41,8 @@ public sealed record ProcessSnapshot
     /// <summary>Runtime metrics pages saved with a snapshot (metrics.N.txt), as (where it came from, text).</summary>
     public IReadOnlyList<(string Source, string Text)> MetricsPages { get; init; } = [];
 
+    /// <summary>The threads read from task/, or, without task/, the count status gives.</summary>
+    public int ThreadCount => Threads.Count > 0 ? Threads.Count : (int)Math.Clamp(Status?.Threads ?? 0, 0, int.MaxValue);
+
     public string DisplayName => Comm ?? (Exe is null ? $"pid {Pid}" : System.IO.Path.GetFileName(Exe));
 }

@@ -53,6 +53,8 @@ public static class Reconciler
                 checks.Add(Exact("statm text × page = VmExe", ve, statm.Text * page, "statm's 'text' is end_code − start_code, page-rounded", "statm and status were read at different moments"));
         }
 
+        if (s.Statm is { } onlyStatm && status is null) checks.AddRange(StatmFromMaps.Check(onlyStatm, inMm, page));
+
         if (status is not null && s.HasSmaps)
         {
             // mm/mmap.c vm_stat_account: exec = VM_EXEC && !VM_WRITE && !VM_STACK; stack = VM_STACK (VM_GROWSDOWN, "gd");
@@ -90,14 +92,14 @@ public static class Reconciler
         return checks;
     }
 
-    private static ulong Sum(IEnumerable<Region> regions, Func<Region, ulong> f)
+    internal static ulong Sum(IEnumerable<Region> regions, Func<Region, ulong> f)
     {
         ulong total = 0;
         foreach (var r in regions) total += f(r);
         return total;
     }
 
-    private static Check Exact(string name, ulong expected, ulong actual, string meaning, string residualReason) =>
+    internal static Check Exact(string name, ulong expected, ulong actual, string meaning, string residualReason) =>
         new(name, expected, actual, expected == actual,
             expected == actual ? meaning : $"{meaning}; residual {Signed((long)actual - (long)expected)}: {residualReason}");
 

@@ -12,7 +12,7 @@ public static class LiveProcess
     {
         string root = System.IO.Path.Combine(procRoot, pid.ToString(System.Globalization.CultureInfo.InvariantCulture));
         if (!Directory.Exists(root)) throw new MemlensException(ExitCode.NoSuchProcess, $"no process with pid {pid}");
-        var dir = new ProcDirectory(root, live: true, keepRaw);
+        var dir = new ProcDirectory(new Files.DirectoryFiles(root), live: true, keepRaw);
         string? exe = null;
         try { exe = new FileInfo(System.IO.Path.Combine(root, "exe")).LinkTarget; }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException) { dir.Warnings.Add("exe: the executable's path could not be read"); }

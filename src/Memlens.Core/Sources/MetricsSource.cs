@@ -46,17 +46,18 @@ public static class MetricsSource
         }
     }
 
-    /// <summary>metrics.N.txt (+ metrics.N.url, the address it came from) in a snapshot directory, in N order.</summary>
-    public static IReadOnlyList<Page> FromSnapshot(string dir)
+    /// <summary>metrics.N.txt (+ metrics.N.url, the address it came from) in a snapshot, in N order.</summary>
+    public static IReadOnlyList<Page> FromSnapshot(Files.ISnapshotFiles files)
     {
         var pages = new List<(int N, Page Page)>();
-        foreach (var path in Directory.EnumerateFiles(dir, "metrics.*.txt"))
+        foreach (var name in files.TopLevelFiles())
         {
-            var name = Path.GetFileName(path);
+            if (!name.StartsWith("metrics.", StringComparison.Ordinal) || !name.EndsWith(".txt", StringComparison.Ordinal)) continue;
             if (!int.TryParse(name["metrics.".Length..^".txt".Length], out int n)) continue;
-            string url = Path.ChangeExtension(path, ".url");
-            string label = File.Exists(url) ? File.ReadAllText(url).Trim() : name;
-            pages.Add((n, new Page($"{label} (saved in the snapshot as {name})", File.ReadAllText(path))));
+            if (files.TryRead(name, out var text) != Formats.Procfs.ProcFileReader.Outcome.Read) continue;
+            string urlName = name[..^".txt".Length] + ".url";
+            string label = files.TryRead(urlName, out var url) == Formats.Procfs.ProcFileReader.Outcome.Read ? System.Text.Encoding.UTF8.GetString(url).Trim() : name;
+            pages.Add((n, new Page($"{label} (saved in the snapshot as {name})", System.Text.Encoding.UTF8.GetString(text))));
         }
         return pages.OrderBy(p => p.N).Select(p => p.Page).ToList();
     }

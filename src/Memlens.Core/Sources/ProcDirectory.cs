@@ -1,4 +1,5 @@
 using Memlens.Core.Model;
+using Memlens.Core.Sources.Files;
 using Memlens.Formats.Procfs;
 
 namespace Memlens.Core.Sources;
@@ -7,25 +8,26 @@ namespace Memlens.Core.Sources;
 /// Reads a directory shaped like /proc/PID: the live one, or a snapshot that mirrors it. Both go through
 /// this one path so that a snapshot is analysed exactly like the process it was taken from.
 /// </summary>
-internal sealed class ProcDirectory(string root, bool live, bool keepRaw = true)
+internal sealed class ProcDirectory(ISnapshotFiles files, bool live, bool keepRaw = true)
 {
     public const int MaxThreads = 100_000;
     private readonly Dictionary<string, byte[]> _raw = new(StringComparer.Ordinal);
 
-    public string Root { get; } = root;
+    public ISnapshotFiles Files { get; } = files;
+    public string Root => Files.Label;
     public List<string> Warnings { get; } = [];
     public IReadOnlyDictionary<string, byte[]> Raw => _raw;
 
     /// <summary>Reads a file relative to the root; null with a warning when it is missing or unreadable (unless optional).</summary>
     public byte[]? Read(string name, bool warnIfMissing = true)
     {
-        var outcome = ProcFileReader.TryReadAll(System.IO.Path.Combine(Root, name), out var bytes, out int length);
+        var outcome = Files.TryRead(name, out var bytes);
         switch (outcome)
         {
             case ProcFileReader.Outcome.Read:
-                var exact = bytes.AsSpan(0, length).ToArray();
-                _raw[name] = exact;
-                return exact;
+                if (!live) bytes = Formats.Text.LineEndings.ToLf(bytes);   // copied through Windows, or pasted
+                _raw[name] = bytes;
+                return bytes;
             case ProcFileReader.Outcome.Denied:
                 Warnings.Add($"{name}: permission denied; what depends on it is missing from this report");
                 return null;
@@ -43,11 +45,19 @@ internal sealed class ProcDirectory(string root, bool live, bool keepRaw = true)
     {
         var parser = new SmapsParser();
         MemoryStream? raw = keepRaw ? new MemoryStream() : null;
-        var outcome = ProcFileStreamer.Stream(System.IO.Path.Combine(Root, "smaps"), chunk =>
+        ProcFileReader.Outcome outcome;
+        if (live)
+            outcome = Files.Stream("smaps", chunk =>
+            {
+                parser.Feed(chunk);
+                raw?.Write(chunk);
+            });
+        else if ((outcome = Files.TryRead("smaps", out var saved)) == ProcFileReader.Outcome.Read)
         {
-            parser.Feed(chunk);
-            raw?.Write(chunk);
-        });
+            saved = Formats.Text.LineEndings.ToLf(saved);
+            parser.Feed(saved);
+            raw?.Write(saved);
+        }
         if (outcome != ProcFileReader.Outcome.Read)
         {
             if (outcome == ProcFileReader.Outcome.Denied) Warnings.Add("smaps: permission denied; what depends on it is missing from this report");
@@ -60,31 +70,26 @@ internal sealed class ProcDirectory(string root, bool live, bool keepRaw = true)
 
     public IReadOnlyList<ThreadInfo> ReadThreads()
     {
-        var taskDir = System.IO.Path.Combine(Root, "task");
-        string[] tids;
-        try
+        var listed = Files.Subdirectories("task");
+        if (listed is null)
         {
-            tids = Directory.GetDirectories(taskDir).Select(System.IO.Path.GetFileName).OfType<string>()
-                .Where(n => n.All(char.IsAsciiDigit)).ToArray();
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            Warnings.Add("task/: the thread list could not be read; thread stacks are found by the guard-page pattern only");
+            if (live) Warnings.Add("task/: the thread list could not be read; thread stacks are found by the guard-page pattern only");
+            else Warnings.Add("task/: no thread list; thread stacks are found by the guard-page pattern only, and which stacks belong to no live thread cannot be told");
             return [];
         }
+        var tids = listed.Where(n => n.Length > 0 && n.All(char.IsAsciiDigit)).ToArray();
         var threads = new List<ThreadInfo>();
         foreach (var tid in tids.OrderBy(t => int.Parse(t, System.Globalization.CultureInfo.InvariantCulture)).Take(MaxThreads))
         {
             var comm = Read($"task/{tid}/comm", warnIfMissing: false);
             Read($"task/{tid}/stat", warnIfMissing: false);
-            var sysPath = System.IO.Path.Combine(Root, "task", tid, "syscall");
             TaskSyscall? syscall = null;
             string? problem = null;
-            switch (ProcFileReader.TryReadAll(sysPath, out var bytes, out int length))
+            switch (Files.TryRead($"task/{tid}/syscall", out var bytes))
             {
                 case ProcFileReader.Outcome.Read:
-                    _raw[$"task/{tid}/syscall"] = bytes.AsSpan(0, length).ToArray();
-                    syscall = TaskSyscall.Parse(bytes.AsSpan(0, length));
+                    _raw[$"task/{tid}/syscall"] = bytes;
+                    syscall = TaskSyscall.Parse(bytes);
                     if (syscall is null) problem = "syscall file is malformed";
                     else if (syscall.Running) problem = "the thread was running on a CPU, so its stack pointer was not readable";
                     break;

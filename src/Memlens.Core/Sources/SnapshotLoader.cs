@@ -54,8 +54,8 @@ internal static class SnapshotLoader
         var snapshot = new ProcessSnapshot
         {
             Pid = pid,
-            Comm = comm is null ? null : System.Text.Encoding.UTF8.GetString(comm).TrimEnd('\n'),
-            Exe = exe,
+            Comm = comm is null ? status?.Name : System.Text.Encoding.UTF8.GetString(comm).TrimEnd('\n'),
+            Exe = exe ?? (live ? null : ExecutableFromMaps(regions, dir.Warnings)),
             Cmdline = cmdline is null ? [] : System.Text.Encoding.UTF8.GetString(cmdline).Split('\0', StringSplitOptions.RemoveEmptyEntries),
             Regions = regions,
             HasSmaps = smaps is not null,
@@ -76,6 +76,18 @@ internal static class SnapshotLoader
             Warnings = dir.Warnings.Distinct().ToList(),
         };
         return snapshot;
+    }
+
+    /// <summary>
+    /// A copy of /proc files without exe (pasted text, a plain copy): the executable is the file of the lowest
+    /// executable file mapping, where the kernel maps it below its libraries. Said in a warning, since it is inferred.
+    /// </summary>
+    private static string? ExecutableFromMaps(IReadOnlyList<Region> regions, List<string> warnings)
+    {
+        var code = regions.Where(r => r.Map.FileBacked && r.Map.Executable && r.Map.Path.StartsWith('/')).MinBy(r => r.Start);
+        if (code is null) return null;
+        warnings.Add($"the executable's path was not recorded: taken to be {code.Map.FilePath}, the file of the lowest executable mapping");
+        return code.Map.FilePath;
     }
 
     private static T? Parse<T>(byte[]? bytes, Func<byte[], T?> parse) where T : class => bytes is null ? null : parse(bytes);

@@ -1,67 +1,95 @@
-using System.Formats.Tar;
-using System.IO.Compression;
+using System.Text;
 using System.Text.Json;
 using Memlens.Core.Model;
+using Memlens.Core.Sources.Files;
 using Memlens.Formats.Procfs;
+using Memlens.Formats.Text;
 
 namespace Memlens.Core.Sources;
 
 /// <summary>
-/// A saved snapshot: a directory mirroring /proc/PID (memlens capture's, or a plain copy of those files) or a
-/// .tar.gz of one. Works without a manifest; with one, classification matches the live run exactly.
+/// A saved snapshot: a directory mirroring /proc/PID (memlens capture's, or a plain copy of those files), a .tar.gz
+/// of one (read in memory), or /proc text pasted into a file or stdin. Works without a manifest; with one,
+/// classification matches the live run exactly.
 /// </summary>
 public static class SnapshotSource
 {
-    public const long MaxArchiveBytes = 4L << 30;
-    public const int MaxArchiveEntries = 1_000_000;
+    /// <summary>Pasted text larger than this is not something a person pasted.</summary>
+    public const long MaxPastedBytes = 256L << 20;
 
-    public static bool LooksLikeSnapshot(string target) =>
-        Directory.Exists(target) || (File.Exists(target) && (target.EndsWith(".tar.gz", StringComparison.Ordinal) || target.EndsWith(".tgz", StringComparison.Ordinal)));
+    public static bool IsArchive(string path)
+    {
+        if (path.EndsWith(".tar.gz", StringComparison.Ordinal) || path.EndsWith(".tgz", StringComparison.Ordinal)) return true;
+        Span<byte> magic = stackalloc byte[2];
+        try
+        {
+            using var f = File.OpenRead(path);
+            return f.Read(magic) == 2 && magic[0] == 0x1f && magic[1] == 0x8b;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return false; }
+    }
 
     public static ProcessSnapshot Load(string target)
     {
-        if (Directory.Exists(target)) return LoadDirectory(target, target);
+        if (Directory.Exists(target)) return Load(new DirectoryFiles(target), target);
         if (!File.Exists(target)) throw new MemlensException(ExitCode.BadInput, $"{target}: no such snapshot");
-        string temp = Directory.CreateTempSubdirectory("memlens-snapshot-").FullName;
+        if (IsArchive(target)) return Load(ArchiveFiles.Read(target), target);
+        return LoadPasted(ReadText(target), target);
+    }
+
+    /// <summary>/proc text as pasted: one file (maps or smaps), or several under `==> name <==` or `# cat …` headers.</summary>
+    public static ProcessSnapshot LoadPasted(string text, string label)
+    {
+        var pasted = PastedProcText.Parse(text)
+            ?? throw new MemlensException(ExitCode.BadInput, text.Length == 0
+                ? $"{label} is empty: give the text of /proc/PID/maps or /proc/PID/smaps"
+                : $"{label} is a file but not a snapshot, a core, or pasted /proc text (no maps or smaps lines in it)");
+        var files = new Dictionary<string, byte[]>(pasted.Files, StringComparer.Ordinal);
+        var loaded = Load(new InMemoryFiles(label, files), label, pasted.Pid, "pasted text");
+        return pasted.Problems.Count == 0 ? loaded : loaded with { Warnings = [.. loaded.Warnings, .. pasted.Problems] };
+    }
+
+    private static string ReadText(string path)
+    {
         try
         {
-            Extract(target, temp);
-            return LoadDirectory(temp, target);
+            var info = new FileInfo(path);
+            if (info.Length > MaxPastedBytes) throw new MemlensException(ExitCode.BadInput, $"{path} is a file but not a snapshot, a core, or pasted /proc text (larger than {MaxPastedBytes >> 20} MiB)");
+            return File.ReadAllText(path);
         }
-        finally
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            try { Directory.Delete(temp, recursive: true); } catch (IOException) { }
+            throw new MemlensException(ExitCode.BadInput, $"{path}: could not be read ({e.Message.TrimEnd('.')})");
         }
     }
 
-    private static ProcessSnapshot LoadDirectory(string dir, string label)
+    private static ProcessSnapshot Load(ISnapshotFiles files, string label, int? pastedPid = null, string kind = "snapshot")
     {
-        if (!File.Exists(System.IO.Path.Combine(dir, "maps")) && !File.Exists(System.IO.Path.Combine(dir, "smaps")))
+        if (!files.Exists("maps") && !files.Exists("smaps"))
             throw new MemlensException(ExitCode.BadInput, $"{label}: not a snapshot (no maps or smaps file in it)");
-        var manifest = ReadManifest(dir, label, out string? manifestProblem);
-        var proc = new ProcDirectory(dir, live: false);
+        var manifest = ReadManifest(files, label, out string? manifestProblem);
+        var proc = new ProcDirectory(files, live: false);
         if (manifestProblem is not null) proc.Warnings.Add(manifestProblem);
-        string? exe = ReadLine(dir, "exe.txt");
-        string? kernel = ReadLine(dir, "kernel");
-        ulong pageSize = ulong.TryParse(ReadLine(dir, "pagesize"), out ulong ps) && ps is >= 4096 and <= (1 << 20) && (ps & (ps - 1)) == 0 ? ps : 4096;
-        int pid = manifest?.Pid ?? PidFromStat(dir) ?? 0;
+        string? exe = ReadLine(files, "exe.txt");
+        string? kernel = ReadLine(files, "kernel");
+        ulong pageSize = ulong.TryParse(ReadLine(files, "pagesize"), out ulong ps) && ps is >= 4096 and <= (1 << 20) && (ps & (ps - 1)) == 0 ? ps : 4096;
+        int pid = manifest?.Pid ?? PidFromStat(files) ?? PidFromStatus(files) ?? pastedPid ?? 0;
         IImageInspector images = manifest is null ? new RecordedImageInspector([]) : new RecordedImageInspector(manifest.Images);
         IMemoryProbe memory = manifest is null ? NoMemoryProbe.Instance : new RecordedMemoryProbe(manifest.Probes, manifest.Pages);
         if (manifest is null) proc.Warnings.Add("no manifest.json: ELF layouts and allocator headers were not recorded, so images are split by permissions and headers are not checked");
-        var loaded = SnapshotLoader.Load(proc, pid, $"snapshot {label}", live: false, exe, pageSize, kernel, manifest?.CapturedAt, _ => images, memory);
-        var pages = MetricsSource.FromSnapshot(dir);
+        var loaded = SnapshotLoader.Load(proc, pid, $"{kind} {label}", live: false, exe, pageSize, kernel, manifest?.CapturedAt, _ => images, memory);
+        var pages = MetricsSource.FromSnapshot(files);
         if (pages.Count == 0) return loaded;
         return loaded with { MetricsPages = pages.Select(p => (p.Source, p.Text)).ToList() };
     }
 
-    private static SnapshotManifest? ReadManifest(string dir, string label, out string? problem)
+    private static SnapshotManifest? ReadManifest(ISnapshotFiles files, string label, out string? problem)
     {
         problem = null;
-        string path = System.IO.Path.Combine(dir, "manifest.json");
-        if (!File.Exists(path)) return null;
+        if (files.TryRead("manifest.json", out var bytes) != ProcFileReader.Outcome.Read) return null;
         try
         {
-            var m = JsonSerializer.Deserialize(File.ReadAllText(path), ManifestJsonContext.Default.SnapshotManifest);
+            var m = JsonSerializer.Deserialize(bytes, ManifestJsonContext.Default.SnapshotManifest);
             if (m?.Format != SnapshotManifest.FormatVersion) { problem = $"manifest.json: format {m?.Format ?? "missing"} is not {SnapshotManifest.FormatVersion}; ignored"; return null; }
             return m;
         }
@@ -72,50 +100,12 @@ public static class SnapshotSource
         }
     }
 
-    private static string? ReadLine(string dir, string name)
-    {
-        string path = System.IO.Path.Combine(dir, name);
-        return File.Exists(path) ? File.ReadAllText(path).Trim() : null;
-    }
+    private static string? ReadLine(ISnapshotFiles files, string name) =>
+        files.TryRead(name, out var bytes) == ProcFileReader.Outcome.Read ? Encoding.UTF8.GetString(bytes).Trim() : null;
 
-    private static int? PidFromStat(string dir)
-    {
-        string path = System.IO.Path.Combine(dir, "stat");
-        return File.Exists(path) ? StatFile.Parse(File.ReadAllBytes(path))?.Pid : null;
-    }
+    private static int? PidFromStat(ISnapshotFiles files) =>
+        files.TryRead("stat", out var bytes) == ProcFileReader.Outcome.Read ? StatFile.Parse(bytes)?.Pid : null;
 
-    /// <summary>Extracts regular files and directories only, refusing absolute paths, "..", links and oversize archives.</summary>
-    private static void Extract(string archive, string into)
-    {
-        try
-        {
-            using var file = File.OpenRead(archive);
-            using var gzip = new GZipStream(file, CompressionMode.Decompress);
-            using var reader = new TarReader(gzip);
-            long total = 0;
-            int count = 0;
-            string root = System.IO.Path.GetFullPath(into) + System.IO.Path.DirectorySeparatorChar;
-            while (reader.GetNextEntry() is { } entry)
-            {
-                if (++count > MaxArchiveEntries) throw new MemlensException(ExitCode.BadInput, $"{archive}: more than {MaxArchiveEntries} entries; refusing");
-                string name = entry.Name.StartsWith("./", StringComparison.Ordinal) ? entry.Name[2..] : entry.Name;
-                if (name.Length == 0 || name == ".") continue;
-                if (name.StartsWith('/') || name.Split('/').Contains(".."))
-                    throw new MemlensException(ExitCode.BadInput, $"{archive}: entry '{entry.Name}' points outside the snapshot; refusing");
-                string dest = System.IO.Path.GetFullPath(System.IO.Path.Combine(into, name));
-                if (!dest.StartsWith(root, StringComparison.Ordinal))
-                    throw new MemlensException(ExitCode.BadInput, $"{archive}: entry '{entry.Name}' points outside the snapshot; refusing");
-                if (entry.EntryType == TarEntryType.Directory) { Directory.CreateDirectory(dest); continue; }
-                if (entry.EntryType is not (TarEntryType.RegularFile or TarEntryType.V7RegularFile)) continue;
-                total += entry.Length;
-                if (total > MaxArchiveBytes) throw new MemlensException(ExitCode.BadInput, $"{archive}: unpacks to more than {MaxArchiveBytes >> 30} GiB; refusing");
-                Directory.CreateDirectory(System.IO.Path.GetDirectoryName(dest)!);
-                entry.ExtractToFile(dest, overwrite: true);
-            }
-        }
-        catch (Exception e) when (e is InvalidDataException or EndOfStreamException or FormatException or IOException)
-        {
-            throw new MemlensException(ExitCode.BadInput, $"{archive}: not a readable .tar.gz snapshot ({e.Message.TrimEnd('.')})");
-        }
-    }
+    private static int? PidFromStatus(ISnapshotFiles files) =>
+        files.TryRead("status", out var bytes) == ProcFileReader.Outcome.Read && StatusFile.Parse(bytes).Number("Pid") is long p and > 0 and <= int.MaxValue ? (int)p : null;
 }

@@ -7,14 +7,26 @@ namespace Memlens.Core.Sources;
 /// <summary>Turns what the user typed (a pid, a snapshot path, or a process name) into a snapshot.</summary>
 public static class TargetResolver
 {
-    public static ProcessSnapshot Load(string target, string procRoot = "/proc")
+    /// <param name="stdin">where "-" reads pasted text from (the console's input by default).</param>
+    public static ProcessSnapshot Load(string target, string procRoot = "/proc", TextReader? stdin = null)
     {
+        if (target == "-") return SnapshotSource.LoadPasted(ReadPasted(stdin ?? Console.In), "(standard input)");
         if (int.TryParse(target, NumberStyles.None, CultureInfo.InvariantCulture, out int pid))
             return LiveProcess.Load(pid, procRoot);
-        if (SnapshotSource.LooksLikeSnapshot(target)) return SnapshotSource.Load(target);
-        if (File.Exists(target) && CoreSource.IsCore(target)) return CoreSource.Load(target).Snapshot;
-        if (target.Contains('/')) throw new MemlensException(ExitCode.BadInput, $"{target}: no such snapshot directory or .tar.gz file");
+        if (Directory.Exists(target)) return SnapshotSource.Load(target);
+        if (File.Exists(target)) return CoreSource.IsCore(target) ? CoreSource.Load(target).Snapshot : SnapshotSource.Load(target);
+        if (target.Contains('/')) throw new MemlensException(ExitCode.BadInput, $"{target}: no such snapshot directory, archive, core or file of /proc text");
         return LiveProcess.Load(ResolveName(target, procRoot), procRoot);
+    }
+
+    private static string ReadPasted(TextReader reader)
+    {
+        var buffer = new char[SnapshotSource.MaxPastedBytes / 4];
+        int total = 0, n;
+        while (total < buffer.Length && (n = reader.Read(buffer, total, buffer.Length - total)) > 0) total += n;
+        if (total == buffer.Length && reader.Peek() >= 0)
+            throw new MemlensException(ExitCode.BadInput, $"standard input: more than {buffer.Length >> 20} Mi characters; that is not pasted /proc text");
+        return new string(buffer, 0, total);
     }
 
     /// <summary>The one process whose comm or executable name is <paramref name="name"/>; several is an error that lists them.</summary>

@@ -13,7 +13,7 @@ public static class TerminalReportWriter
         var p = r.Process;
         var t = r.Totals;
         var h = r.Headline;
-        w.WriteLine($"memlens report: {p.Comm ?? "?"} (pid {p.Pid}), {p.Source}{(p.Kernel is null ? "" : $", kernel {p.Kernel}")}");
+        w.WriteLine($"memlens report: {p.Comm ?? (p.Exe is null ? "?" : Path.GetFileName(p.Exe))} (pid {p.Pid}), {p.Source}{(p.Kernel is null ? "" : $", kernel {p.Kernel}")}");
         if (p.Exe is not null) w.WriteLine($"executable: {p.Exe}");
         w.WriteLine();
         w.WriteLine($"VSZ {Size(h.Vsz)}   RSS {Size(h.Rss)}   PSS {Size(h.Pss)}   USS {Size(h.Uss)}   swap {Size(h.Swap)}   threads {p.Threads}");

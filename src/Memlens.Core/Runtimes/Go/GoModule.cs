@@ -66,9 +66,9 @@ public sealed partial class GoModule : IRuntimeModule
     {
         var go = context.Breakdown.Kind(Kinds.Go);
         if (go is null) yield break;
-        var parts = string.Join("; ", go.Owners.Select(o => $"{o.Owner}: {Format(o.Figures.Virtual)} virtual, {Format(o.Figures.Committed)} mapped, {Format(o.Figures.Rss)} resident"));
+        var parts = string.Join("; ", go.Owners.Select(o => $"{o.Owner}: {Format(o.Figures.Virtual)} virtual, {Format(o.Figures.Committed)} mapped{(o.Figures.Rss is ulong r ? $", {Format(r)} resident" : "")}"));
         yield return new Finding("Go runtime", go.Figures.Virtual,
-            $"The Go runtime owns {Format(go.Figures.Virtual)} of VSZ but only {Format(go.Figures.Rss)} is resident. {parts}. The PROT_NONE parts are reservations made at start-up for the heap's whole address range; they cost no RAM. GOGC and GOMEMLIMIT govern the heap itself.");
+            $"The Go runtime owns {Format(go.Figures.Virtual)} of VSZ{(go.Figures.Rss is ulong rss ? $" but only {Format(rss)} is resident" : " (how much is resident needs smaps)")}. {parts}. The PROT_NONE parts are reservations made at start-up for the heap's whole address range; they cost no RAM. GOGC and GOMEMLIMIT govern the heap itself.");
     }
 
     [GeneratedRegex("""(?m)^go_info\{[^}]*version="(go[0-9][^"]*)"[^}]*\}""")]

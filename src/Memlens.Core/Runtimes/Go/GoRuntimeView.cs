@@ -127,6 +127,17 @@ public static class GoRuntimeView
             new("  of which resident", go.Rss, "kernel (smaps Rss)", "pages touched and not given back"),
         };
         if (index is not null) rows.Add(new("  arena index + heap-arena metadata block", index.Committed, "kernel (maps)", "the L2 arena index (32 MiB, uncounted) merged with the arena metadata (counted in GCSys)"));
+        var arenas = b.AllOwners.FirstOrDefault(o => o.Owner == GoRuntimeOwner.HeapArenas)?.Figures;
+        if (arenas is not null && f("HeapSys") is ulong hs && f("StackSys") is ulong ss)
+        {
+            rows.Add(new("Go heap arenas, mapped read-write", arenas.Committed, "kernel (maps)", "the arena mappings at the hint address, minus their PROT_NONE tails"));
+            rows.Add(new("  HeapSys + StackSys", hs + ss, "runtime",
+                hs + ss == arenas.Committed
+                    ? "equal to the arenas' mapped bytes: heap spans and goroutine stacks are both carved from the arenas"
+                    : $"heap spans and goroutine stacks are both carved from the arenas, so this equals their mapped bytes when metrics and maps are of one moment of one process (here {(long)arenas.Committed - (long)(hs + ss):+#,0;−#,0} B apart)"));
+            if (f("Sys") is ulong all && all >= hs + ss)
+                rows.Add(new("  Sys − HeapSys − StackSys", all - hs - ss, "runtime", "MSpanSys + MCacheSys + BuckHashSys + GCSys + OtherSys: off-heap runtime memory, outside the arenas (in the arena-index block and small mappings)"));
+        }
         if (f("Sys") is ulong sys)
         {
             rows.Add(new("Sys", sys, "runtime", "what the runtime says it mapped read-write"));
@@ -134,11 +145,13 @@ public static class GoRuntimeView
                 rows.Add(new("Sys − HeapReleased", sys - Math.Min(sys, rel), "runtime", "the most the runtime's own memory can have resident; Go-owned RSS is below it when pages were never touched"));
         }
         // The process's RSS, split so that the parts sum to it exactly.
-        ulong? Rss(string kind) => b.Kind(kind)?.Figures.Rss ?? 0;
+        // Unknown (no smaps) stays unknown in every part, rather than turning into zeros.
+        ulong? Rss(string kind) => b.Total.Rss is null ? null : b.Kind(kind)?.Figures.Rss ?? 0;
         ulong rssTotal = b.Total.Rss ?? 0;
         ulong? image = Rss(Kinds.Image), native = Rss(Kinds.NativeHeap), stacks = Rss(Kinds.Stack);
-        ulong other = rssTotal - Math.Min(rssTotal, (image ?? 0) + (native ?? 0) + (stacks ?? 0) + (go.Rss ?? 0));
-        rows.Add(new("Process RSS (Σ smaps Rss)", b.Total.Rss, "kernel (smaps)", $"what ps shows (status VmRSS {s.Status?.VmRSS:N0}; see RECONCILIATION for the difference)"));
+        ulong? other = b.Total.Rss is null ? null : rssTotal - Math.Min(rssTotal, (image ?? 0) + (native ?? 0) + (stacks ?? 0) + (go.Rss ?? 0));
+        rows.Add(new("Process RSS (Σ smaps Rss)", b.Total.Rss, "kernel (smaps)", s.Status?.VmRSS is ulong vmRss ? $"what ps shows (status VmRSS {vmRss:N0}; see RECONCILIATION for the difference)"
+            : s.Statm is { } statm ? $"unknown without smaps; statm says {statm.Resident * s.PageSize:N0} resident" : "what ps shows"));
         rows.Add(new("  executable and libraries", image, "kernel (smaps)", "code and data of the binary and any shared libraries: not in Sys"));
         rows.Add(new("  C heap (malloc: brk, arenas, large blocks)", native, "kernel (smaps)", "cgo and C libraries' memory: not in Sys"));
         rows.Add(new("  thread stacks outside the Go heap", stacks, "kernel (smaps)", "the main stack and pthread stacks of cgo threads: not in Sys"));

@@ -22,8 +22,11 @@ public sealed class ImageRule : IClassificationRule
             {
                 // Unreadable (not "not ELF"): an executable mapping of a file is still a code image, by its permissions.
                 if (problem is not null && problem != "not an ELF file" && regions.Any(r => r.Map.Executable))
+                {
                     foreach (var r in regions)
                         context.Claim(r, new FileOwner(Kinds.Image, r.Map.FilePath), ByPermissions(r), $"an executable file mapping; segment by permissions ({problem})", Confidence.Confirmed);
+                    ClaimBssByShape(context, regions);
+                }
                 continue;
             }
             ClaimSegments(context, regions, layout);
@@ -72,6 +75,24 @@ public sealed class ImageRule : IClassificationRule
         string excess = next.End > bssEnd ? $"; the mapping runs {Bytes.Format(next.End - bssEnd)} past it (merged with a later anonymous mapping)" : "";
         context.Claim(next, new FileOwner(Kinds.Image, last.Map.FilePath), "bss",
             $"anonymous rw mapping right after the last file segment, inside PT_LOAD p_memsz (bss ends at {Bytes.Hex(bssEnd)}){excess}", Confidence.Confirmed);
+    }
+
+    /// <summary>Largest anonymous mapping taken for a bss without the ELF headers to bound it.</summary>
+    public const ulong MaxShapedBssBytes = 256 * Bytes.MiB;
+
+    /// <summary>
+    /// Without the ELF headers: the unnamed anonymous rw mapping directly after the image's last, writable file
+    /// segment is where the kernel maps the bss (load_elf_binary's set_brk / the loader's zero-fill), so it is the
+    /// image's bss by its place, inferred.
+    /// </summary>
+    private static void ClaimBssByShape(ClassificationContext context, List<Region> regions)
+    {
+        var last = regions.MaxBy(r => r.End)!;
+        var next = context.Next(last);
+        if (!last.Map.Writable || last.Map.Shared || next is null || context.IsClaimed(next) || !next.IsPrivateAnonymous) return;
+        if (!next.Map.Writable || next.Map.Path.Length > 0 || !context.Adjacent(last, next) || next.Size > MaxShapedBssBytes) return;
+        context.Claim(next, new FileOwner(Kinds.Image, last.Map.FilePath), "bss",
+            $"unnamed anonymous rw mapping directly after the file's last, writable segment ({Bytes.Hex(last.Start)}-{Bytes.Hex(last.End)}): where the kernel or the loader maps the zero-filled bss; the ELF headers were not available to bound it", Confidence.Inferred);
     }
 
     private static int IndexOfLoadByAddress(IReadOnlyList<SegmentLayout> loads, ulong linkAddress, ulong page) =>
