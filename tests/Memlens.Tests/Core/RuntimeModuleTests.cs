@@ -1,0 +1,210 @@
+using Memlens.Core.Analysis;
+using Memlens.Core.Classification;
+using Memlens.Core.Model;
+using Memlens.Core.Runtimes;
+using Memlens.Core.Runtimes.BrkHeap;
+using Memlens.Core.Runtimes.Dotnet;
+using Memlens.Core.Runtimes.Glibc;
+using Memlens.Core.Runtimes.Go;
+using Memlens.Core.Runtimes.Images;
+using Memlens.Core.Runtimes.Jvm;
+using Memlens.Core.Runtimes.Kernel;
+using Memlens.Core.Runtimes.SharedMemory;
+using Memlens.Core.Runtimes.Stacks;
+using Memlens.Tests.Support;
+
+namespace Memlens.Tests.Core;
+
+/// <summary>Each module alone, on regions written here: what it identifies, what it claims, and how sure it is.</summary>
+public class RuntimeModuleTests
+{
+    private static ProcessAnalysis Alone(IRuntimeModule module, ProcessSnapshot s) => Analyzer.Analyze(s, modules: [module]);
+
+    private static Attribution At(ProcessAnalysis a, ulong start) => a.Regions.Single(r => r.Start == start).Attribution!;
+
+    [Fact]
+    public void Declared_order_by_phase_then_catalog()
+    {
+        string[] expected =
+        [
+            nameof(KernelRule), nameof(NamedAnonymousRule), nameof(MainStackRule), nameof(BrkHeapRule),
+            nameof(DotnetFileRule), nameof(SharedMemoryRule), nameof(ImageRule),
+            "Arenas", nameof(ThreadStackRule), nameof(GlibcArenaRule),
+            "Summaries", nameof(DotnetReservationRule), nameof(JvmRule),
+            nameof(GlibcMmapChunkRule),
+            nameof(GoRemainderRule), nameof(GuardPatternStackRule), nameof(MappedFileRule),
+        ];
+        Assert.Equal(expected, RuntimeCatalog.OrderedRules().Select(r => r.Rule.GetType().Name));
+    }
+
+    [Fact]
+    public void The_classifier_applies_the_rules_in_the_declared_order()
+    {
+        var applied = new List<IClassificationRule>();
+        var recording = RuntimeCatalog.Modules.Select(m => (IRuntimeModule)new Recording(m, applied)).ToList();
+        Analyzer.Analyze(Synthetic.Process("7ffd00000000-7ffd00021000 rw-p 00000000 00:00 0 [stack]\n"), modules: recording);
+        Assert.Equal(RuntimeCatalog.OrderedRules().Select(r => r.Rule), applied);
+    }
+
+    /// <summary>A module that is always identified and notes each of its rules as it is applied.</summary>
+    private sealed class Recording(IRuntimeModule inner, List<IClassificationRule> applied) : IRuntimeModule
+    {
+        public string Name => inner.Name;
+        public ModuleRole Role => inner.Role;
+        public RuntimeIdentification Identify(RuntimeSignals signals) => new(Name, ["test"]);
+        public IReadOnlyList<PhasedRule> Rules { get; } = inner.Rules.Select(p => new PhasedRule(p.Phase, new Note(p.Rule, applied))).ToList();
+        private sealed class Note(IClassificationRule rule, List<IClassificationRule> applied) : IClassificationRule
+        {
+            public void Apply(ClassificationContext context) => applied.Add(rule);
+        }
+    }
+
+    [Fact]
+    public void Kernel_names_its_own_mappings_and_keeps_the_processs_names()
+    {
+        var a = Alone(new KernelModule(), Synthetic.Process("""
+            7ffd11000000-7ffd11002000 r-xp 00000000 00:00 0 [vdso]
+            7ffd11002000-7ffd11006000 rw-p 00000000 00:00 0 [anon:buffer pool]
+            """));
+        Assert.Equal(new LabelledOwner(Kinds.Kernel, "[vdso]"), At(a, 0x7ffd11000000).Owner);
+        Assert.Equal(new LabelledOwner(Kinds.Named, "[anon:buffer pool]"), At(a, 0x7ffd11002000).Owner);
+        Assert.All(a.Regions, r => Assert.Equal(Confidence.Confirmed, r.Attribution!.Confidence));
+    }
+
+    private const string GoLayout = """
+        c000000000-c000400000 rw-p 00000000 00:00 0
+        c000400000-c004000000 ---p 00000000 00:00 0
+        7f0000000000-7f0002400000 rw-p 00000000 00:00 0
+        7f0002400000-7f0002420000 rw-p 00000000 00:00 0
+        7f0002420000-7f0027020000 ---p 00000000 00:00 0
+        """;
+
+    [Fact]
+    public void Go_without_the_binary_from_the_arena_hint_address()
+    {
+        var a = Alone(new GoModule(), Synthetic.Process(GoLayout));
+        Assert.Contains("0xc000000000", a.Runtimes["go"].Because, StringComparison.Ordinal);
+        Assert.Equal(GoRuntimeOwner.HeapArenas, At(a, 0xc000000000).Owner);
+        Assert.Equal(GoRuntimeOwner.HeapArenas, At(a, 0xc000400000).Owner);
+        Assert.Equal(GoRuntimeOwner.ArenaIndex, At(a, 0x7f0000000000).Owner);
+        Assert.Equal(GoRuntimeOwner.Summaries, At(a, 0x7f0002420000).Owner);
+        Assert.All(a.Regions, r => Assert.Equal(Confidence.Inferred, r.Attribution!.Confidence));
+    }
+
+    [Fact]
+    public void Go_not_identified_claims_nothing()
+    {
+        var a = Alone(new GoModule(), Synthetic.Process(GoLayout.Replace("c000000000-c000400000", "c100000000-c100400000", StringComparison.Ordinal)
+            .Replace("c000400000-c004000000", "c100400000-c104000000", StringComparison.Ordinal)));
+        Assert.False(a.Runtimes.ContainsKey("go"));
+        Assert.All(a.Regions, r => Assert.Equal(Kinds.Unattributed, r.Attribution!.Kind));
+    }
+
+    [Fact]
+    public void Go_from_a_metrics_page_alone()
+    {
+        var s = Synthetic.Process("7f0000000000-7f0000100000 rw-p 00000000 00:00 0\n") with
+        {
+            MetricsPages = [("page", "# TYPE go_memstats_sys_bytes gauge\ngo_memstats_sys_bytes 1.2e+07\ngo_info{version=\"go1.12.5\"} 1\n")],
+        };
+        var a = Alone(new GoModule(), s);
+        Assert.Contains("go_memstats_", a.Runtimes["go"].Because, StringComparison.Ordinal);
+        Assert.Equal("go1.12.5", a.Go!.GoVersion);
+    }
+
+    private const string GlibcLayout = """
+        7f1200000000-7f1200021000 rw-p 00000000 00:00 0
+        7f1200021000-7f1204000000 ---p 00000000 00:00 0
+        7f1300000000-7f1300028000 r--p 00000000 08:01 100 /usr/lib/x86_64-linux-gnu/libc.so.6
+        """;
+
+    [Fact]
+    public void Glibc_arena_from_its_layout_is_inferred_when_memory_is_unreadable()
+    {
+        var a = Alone(new GlibcModule(), Synthetic.Process(GlibcLayout));
+        Assert.Equal(new GlibcArena(0x7f1200000000), At(a, 0x7f1200000000).Owner);
+        Assert.Equal("heap (reserved tail)", At(a, 0x7f1200021000).Detail);
+        Assert.Equal(Confidence.Inferred, At(a, 0x7f1200000000).Confidence);
+        Assert.IsAssignableFrom<IMallocArena>(At(a, 0x7f1200000000).Owner);
+    }
+
+    [Fact]
+    public void Glibc_not_mapped_claims_no_arena()
+    {
+        var a = Alone(new GlibcModule(), Synthetic.Process(GlibcLayout.Split('\n')[0] + "\n" + GlibcLayout.Split('\n')[1]));
+        Assert.False(a.Runtimes.ContainsKey("glibc"));
+        Assert.All(a.Regions, r => Assert.Equal(Kinds.Unattributed, r.Attribution!.Kind));
+    }
+
+    [Fact]
+    public void Stacks_from_stack_pointers_and_the_guard_pattern()
+    {
+        var s = Synthetic.Process("""
+            7f5000000000-7f5000001000 ---p 00000000 00:00 0
+            7f5000001000-7f5000801000 rw-p 00000000 00:00 0
+            7f6000000000-7f6000001000 ---p 00000000 00:00 0
+            7f6000001000-7f6000801000 rw-p 00000000 00:00 0
+            7ffd00000000-7ffd00021000 rw-p 00000000 00:00 0 [stack]
+            """, [Synthetic.Thread(100, "main", 0x7ffd00020000), Synthetic.Thread(101, "worker", 0x7f5000800000)]);
+        var a = Alone(new StacksModule(), s);
+        Assert.Equal(new ThreadStackOwner(101, "worker", false), At(a, 0x7f5000001000).Owner);
+        Assert.Equal("guard", At(a, 0x7f5000000000).Detail);
+        Assert.Equal(Confidence.Confirmed, At(a, 0x7f5000001000).Confidence);
+        Assert.Equal(UnidentifiedThreadStacks.Instance, At(a, 0x7f6000001000).Owner);
+        Assert.Equal(Confidence.Inferred, At(a, 0x7f6000001000).Confidence);
+        Assert.Equal(new ThreadStackOwner(100, "main", true), At(a, 0x7ffd00000000).Owner);
+    }
+
+    [Fact]
+    public void Brk_heap_by_its_name()
+    {
+        var a = Alone(new BrkHeapModule(), Synthetic.Process("55d000000000-55d000021000 rw-p 00000000 00:00 0 [heap]\n"));
+        Assert.Equal(new BrkHeapOwner(MainArena: false), At(a, 0x55d000000000).Owner);
+    }
+
+    [Fact]
+    public void Dotnet_double_mapped_code_with_coreclr_mapped()
+    {
+        var a = Alone(new DotnetModule(), Synthetic.Process("""
+            7f7000000000-7f7000010000 r-xp 00000000 00:01 5 /memfd:doublemapper (deleted)
+            7f7100000000-7f7100400000 r-xp 00000000 08:01 7 /usr/share/dotnet/shared/Microsoft.NETCore.App/10.0.0/libcoreclr.so
+            """));
+        Assert.Equal(new LabelledOwner(Kinds.Dotnet, ".NET executable memory (double-mapped)"), At(a, 0x7f7000000000).Owner);
+    }
+
+    [Fact]
+    public void Jvm_heap_from_xmx_with_libjvm_mapped()
+    {
+        var s = Synthetic.Process("""
+            f0000000-f0400000 rw-p 00000000 00:00 0
+            f0400000-f4000000 ---p 00000000 00:00 0
+            7f8000000000-7f8001000000 r-xp 00000000 08:01 9 /usr/lib/jvm/java-17-openjdk-amd64/lib/server/libjvm.so
+            """, cmdline: ["java", "-Xmx64m", "Main"]);
+        var a = Alone(new JvmModule(), s);
+        Assert.Equal(new LabelledOwner(Kinds.Jvm, "Java heap"), At(a, 0xf0000000).Owner);
+        Assert.Equal(Confidence.Inferred, At(a, 0xf0400000).Confidence);
+    }
+
+    [Fact]
+    public void Shared_memory_by_its_file()
+    {
+        var a = Alone(new SharedMemoryModule(), Synthetic.Process("7f9000000000-7f9000100000 rw-s 00000000 00:1a 3 /dev/shm/pool\n"));
+        Assert.Equal(new LabelledOwner(Kinds.SharedMemory, "/dev/shm/pool"), At(a, 0x7f9000000000).Owner);
+    }
+
+    [Fact]
+    public void Images_by_permissions_without_headers_and_data_files()
+    {
+        var a = Alone(new ImagesModule(), Synthetic.Process("""
+            555500000000-555500001000 r--p 00000000 08:01 11 /usr/bin/app
+            555500001000-555500002000 r-xp 00001000 08:01 11 /usr/bin/app
+            555500002000-555500003000 rw-p 00002000 08:01 11 /usr/bin/app
+            555500003000-555500005000 rw-p 00000000 00:00 0
+            7fa000000000-7fa000100000 r--p 00000000 08:01 12 /usr/lib/locale/locale-archive
+            """));
+        var app = new FileOwner(Kinds.Image, "/usr/bin/app");
+        Assert.Equal(["rodata", "text", "data", "bss"], a.Regions.Where(r => r.Attribution!.Owner == app).Select(r => r.Attribution!.Detail));
+        Assert.Equal(Confidence.Inferred, At(a, 0x555500003000).Confidence);
+        Assert.Equal(new FileOwner(Kinds.MappedFile, "/usr/lib/locale/locale-archive"), At(a, 0x7fa000000000).Owner);
+    }
+}

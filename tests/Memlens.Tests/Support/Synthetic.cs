@@ -1,0 +1,39 @@
+using System.Text;
+using Memlens.Core.Model;
+using Memlens.Formats.Procfs;
+
+namespace Memlens.Tests.Support;
+
+/// <summary>
+/// A process made of maps lines written in a test, for testing one classification module alone. Its files are
+/// unreadable and its memory too, as for a plain copy of /proc files from another machine.
+/// </summary>
+public static class Synthetic
+{
+    public static ProcessSnapshot Process(string maps, IReadOnlyList<ThreadInfo>? threads = null, IReadOnlyList<string>? cmdline = null, int pid = 100)
+    {
+        var parsed = MapsFile.Parse(Encoding.UTF8.GetBytes(maps.Replace("\r", "", StringComparison.Ordinal)));
+        Assert.Empty(parsed.Problems);
+        return new ProcessSnapshot
+        {
+            Pid = pid,
+            Regions = parsed.Items.Select((m, i) => new Region(i, m, null)).ToList(),
+            Threads = threads ?? [],
+            Cmdline = cmdline ?? [],
+            Source = "synthetic",
+            Images = new NoImages(),
+            Memory = NoMemoryProbe.Instance,
+        };
+    }
+
+    public static ThreadInfo Thread(int tid, string name, ulong sp) => new(tid, name, new TaskSyscall(false, 0, sp, 0), null);
+
+    private sealed class NoImages : IImageInspector
+    {
+        public ImageLayout? Inspect(Region region, out string? problem)
+        {
+            problem = "the file is not on this machine";
+            return null;
+        }
+    }
+}
