@@ -21,8 +21,8 @@ public static class ChangeReportBuilder
     {
         var (changes, before, after) = SnapshotDiff.Compare(a, b);
         var rows = changes.Where(c => includeSame || c.Change != "same").Select(c => new OwnerChangeRow(c.Kind, c.Identity, c.Change,
-            ReportBuilder.ToNumbers(c.Before), ReportBuilder.ToNumbers(c.After), (long)c.After.Virtual - (long)c.Before.Virtual,
+            c.Before, c.After, (long)c.After.Virtual - (long)c.Before.Virtual,
             c.After.Rss is ulong ar && c.Before.Rss is ulong br ? (long)ar - (long)br : null, c.Appeared, c.Vanished)).ToList();
-        return new DiffReport(DiffReport.SchemaVersion, a.Snapshot.Source, b.Snapshot.Source, ReportBuilder.ToNumbers(before), ReportBuilder.ToNumbers(after), rows);
+        return new DiffReport(DiffReport.SchemaVersion, a.Snapshot.Source, b.Snapshot.Source, before, after, rows);
     }
 }

@@ -21,12 +21,12 @@ public static class ReportBuilder
             Report.SchemaVersion,
             new ProcessInfo(s.Pid, s.Comm, s.Exe, s.Cmdline, s.Source, s.IsLive, s.CapturedAt, s.KernelRelease, s.PageSize, s.ThreadCount, s.HasSmaps),
             HeadlineOf(s, breakdown.Total),
-            ToNumbers(breakdown.Total),
-            breakdown.Kinds.Select(k => new KindRow(k.Kind, ToNumbers(k.Figures))).ToList(),
-            breakdown.Kinds.SelectMany(k => k.Owners).Select(o => new GroupRow(o.Kind, o.Owner.Label, ToNumbers(o.Figures))).ToList(),
+            breakdown.Total,
+            breakdown.Kinds.Select(k => new KindRow(k.Kind, k.Figures)).ToList(),
+            breakdown.Kinds.SelectMany(k => k.Owners).Select(o => new GroupRow(o.Kind, o.Owner.Label, o.Figures)).ToList(),
             a.Regions.Select(ToRow).ToList(),
-            a.Checks.Select(c => new CheckRow(c.Name, c.Expected, c.Actual, c.Holds, c.Explanation)).ToList(),
-            a.Findings.Select(f => new FindingRow(f.Title, f.Bytes, f.Text)).ToList(),
+            a.Checks,
+            a.Findings,
             a.Warnings.ToList(),
             a.Go is { } g ? GoSection(g) : null);
     }
@@ -34,10 +34,10 @@ public static class ReportBuilder
     private static GoReport GoSection(GoRuntimeSection g)
     {
         return new GoReport(g.GoVersion, g.Cgo, g.MetricsSources, g.MemStats,
-            g.SysTree.Select(t => new GoTreeRow(t.Depth, t.Name, t.Bytes, t.Meaning)).ToList(),
-            g.Identities.Select(c => new CheckRow(c.Name, c.Expected, c.Actual, c.Holds, c.Explanation)).ToList(),
-            g.KernelView.Select(k => new GoComparisonRow(k.Name, k.Bytes, k.Source, k.Meaning)).ToList(),
-            g.Findings.Select(f => new FindingRow(f.Title, f.Bytes, f.Text)).ToList(),
+            g.SysTree,
+            g.Identities,
+            g.KernelView,
+            g.Findings,
             g.Notes);
     }
 
@@ -55,13 +55,10 @@ public static class ReportBuilder
         return new Headline(vsz ?? total.Virtual, rss, s.Rollup?.Pss ?? total.Pss, total.Private, st?.VmSwap ?? total.Swap, total.ReservedOnly, sources);
     }
 
-    public static Numbers ToNumbers(Figures f) =>
-        new(f.Regions, f.Virtual, f.ReservedOnly, f.Committed, f.Rss, f.Pss, f.Private, f.Shared, f.Swap, f.Anonymous, f.Dirty);
-
     private static RegionRow ToRow(Region r)
     {
         var a = r.Attribution!;
         return new RegionRow($"{r.Start:x}", $"{r.End:x}", r.Map.Perms, r.Map.Offset, r.Map.Device, r.Map.Inode, r.Map.Path,
-            a.Kind, a.Owner.Label, a.Detail, a.Evidence, r.Counters?.VmFlags, ToNumbers(r.Figures));
+            a.Kind, a.Owner.Label, a.Detail, a.Evidence, r.Counters?.VmFlags, r.Figures);
     }
 }

@@ -33,7 +33,7 @@ public static class TopReportBuilder
         return new TopReport(TopReport.SchemaVersion, by, sort, rows,
             new TopTotals(p.Count, MachineView.Counted(p, x => x.Vsz), MachineView.Counted(p, x => x.Rss), MachineView.Counted(p, x => x.Pss), MachineView.Counted(p, x => x.Uss), MachineView.Counted(p, x => x.Swap)),
             meminfo is null ? new Dictionary<string, ulong>() : MeminfoKeys.Where(k => meminfo[k] is not null).ToDictionary(k => k, k => meminfo[k]!.Value),
-            checks.Select(c => new CheckRow(c.Name, c.Expected, c.Actual, c.Holds, c.Explanation)).ToList(), sweep.Vanished, sweep.Denied, sweep.KernelThreads,
+            checks, sweep.Vanished, sweep.Denied, sweep.KernelThreads,
             sweep.SharedAddressSpaces, sweep.Unconfirmed);
     }
 

@@ -1,3 +1,6 @@
+using Memlens.Core.Model;
+using Memlens.Core.Reconciliation;
+using Memlens.Core.Findings;
 namespace Memlens.Reporting.Model;
 
 /// <summary>`memlens threads`: one row per thread (docs/json.md).</summary>
@@ -9,10 +12,10 @@ public sealed record ThreadsReport(string Schema, ProcessInfo Process, IReadOnly
 public sealed record ThreadRow(int Tid, string? Name, string? StackPointer, string? StackRange, ulong? StackSize, ulong? StackResident, ulong? GuardSize, string Where, string How);
 
 /// <summary>`memlens diff A B` and each sample of `memlens watch`: per owner, what appeared, vanished, grew or shrank.</summary>
-public sealed record DiffReport(string Schema, string Before, string After, Numbers TotalBefore, Numbers TotalAfter, IReadOnlyList<OwnerChangeRow> Changes)
+public sealed record DiffReport(string Schema, string Before, string After, Figures TotalBefore, Figures TotalAfter, IReadOnlyList<OwnerChangeRow> Changes)
 {
     public const string SchemaVersion = "memlens.diff/1";
 }
 
-public sealed record OwnerChangeRow(string Kind, string Owner, string Change, Numbers Before, Numbers After, long VirtualDelta, long? RssDelta,
+public sealed record OwnerChangeRow(string Kind, string Owner, string Change, Figures Before, Figures After, long VirtualDelta, long? RssDelta,
     IReadOnlyList<string> RegionsAppeared, IReadOnlyList<string> RegionsVanished);

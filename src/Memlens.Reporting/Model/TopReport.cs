@@ -1,8 +1,11 @@
+using Memlens.Core.Model;
+using Memlens.Core.Reconciliation;
+using Memlens.Core.Findings;
 namespace Memlens.Reporting.Model;
 
 /// <summary>`memlens top`: every process (or program, user, cgroup), reconciled with /proc/meminfo ("memlens.top/1").</summary>
 public sealed record TopReport(string Schema, string By, string Sort, IReadOnlyList<TopRow> Rows, TopTotals Totals, IReadOnlyDictionary<string, ulong> Meminfo,
-    IReadOnlyList<CheckRow> Checks, int Vanished, int Denied, int KernelThreads, int SharedAddressSpaces, int UnconfirmedSharing)
+    IReadOnlyList<Check> Checks, int Vanished, int Denied, int KernelThreads, int SharedAddressSpaces, int UnconfirmedSharing)
 {
     public const string SchemaVersion = "memlens.top/1";
 }

@@ -1,3 +1,4 @@
+using Memlens.Core.Model;
 using Memlens.Reporting.Model;
 using static Memlens.Reporting.Terminal.Text;
 
@@ -21,7 +22,7 @@ public static class TerminalMapsWriter
             w.WriteLine("EVIDENCE");
             foreach (var r in regions) w.WriteLine($"  {r.Start}-{r.End}: {r.Evidence}");
         }
-        var total = TerminalReportWriter.Sum(regions.Select(r => r.Numbers));
+        var total = Figures.Sum(regions.Select(r => r.Numbers));
         w.WriteLine($"{regions.Count} mappings: virtual {Size(total.Virtual)}, rss {Size(total.Rss)}, pss {Size(total.Pss)}, private {Size(total.Private)}, swap {Size(total.Swap)}");
     }
 }

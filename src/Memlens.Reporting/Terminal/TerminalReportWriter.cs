@@ -1,3 +1,6 @@
+using Memlens.Core.Model;
+using Memlens.Core.Reconciliation;
+using Memlens.Core.Findings;
 using Memlens.Reporting.Model;
 using static Memlens.Reporting.Terminal.Text;
 
@@ -32,7 +35,7 @@ public static class TerminalReportWriter
             if (owners.Count > ownersPerKind)
             {
                 var rest = owners.Skip(ownersPerKind).ToList();
-                table.Add(Cells($"  … {rest.Count} more owners", Sum(rest.Select(g => g.Numbers))));
+                table.Add(Cells($"  … {rest.Count} more owners", Figures.Sum(rest.Select(g => g.Numbers))));
             }
         }
         table.AddRule();
@@ -80,15 +83,7 @@ public static class TerminalReportWriter
         }
     }
 
-    internal static string[] Cells(string label, Numbers n) =>
+    internal static string[] Cells(string label, Figures n) =>
         [label, n.Regions.ToString(System.Globalization.CultureInfo.InvariantCulture), Size(n.Virtual), Size(n.ReservedOnly), Size(n.Committed),
          Size(n.Rss), Size(n.Pss), Size(n.Private), Size(n.Shared), Size(n.Swap), Size(n.Anonymous)];
-
-    internal static Numbers Sum(IEnumerable<Numbers> all)
-    {
-        static ulong? Add(ulong? a, ulong? b) => a is null || b is null ? null : a + b;
-        return all.Aggregate(new Numbers(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0), (a, b) => new Numbers(a.Regions + b.Regions, a.Virtual + b.Virtual,
-            a.ReservedOnly + b.ReservedOnly, a.Committed + b.Committed, Add(a.Rss, b.Rss), Add(a.Pss, b.Pss), Add(a.Private, b.Private),
-            Add(a.Shared, b.Shared), Add(a.Swap, b.Swap), Add(a.Anonymous, b.Anonymous), Add(a.Dirty, b.Dirty)));
-    }
 }

@@ -1,3 +1,5 @@
+using Memlens.Core.Reconciliation;
+using Memlens.Core.Findings;
 using Memlens.Core.Model;
 
 namespace Memlens.Reporting.Terminal;
@@ -28,7 +30,7 @@ public static class Text
     }
 
     /// <summary>One identity check: "[ok] name: expected … B, actual … B", then its explanation, wrapped and indented.</summary>
-    public static void WriteCheck(TextWriter w, Model.CheckRow c, string expected = "expected", string actual = "actual", string unit = " B")
+    public static void WriteCheck(TextWriter w, Check c, string expected = "expected", string actual = "actual", string unit = " B")
     {
         w.WriteLine($"  [{(c.Holds ? "ok" : "!!")}] {c.Name}: {expected} {c.Expected:N0}{unit}, {actual} {c.Actual:N0}{unit}");
         foreach (var line in Wrap(c.Explanation, TerminalReportWriter.Width - 8)) w.WriteLine("       " + line);
