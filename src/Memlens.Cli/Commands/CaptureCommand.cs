@@ -1,3 +1,5 @@
+using Memlens.Reporting.Model;
+using Memlens.Reporting.Json;
 using System.CommandLine;
 using System.Globalization;
 using Memlens.Core;
@@ -16,18 +18,22 @@ internal static class CaptureCommand
     {
         var command = new Command("capture", "save a snapshot of a process (the /proc files memlens reads, never the environment)")
         {
-            Target, OutputPath, Metrics, CommonOptions.ProcRoot,
+            Target, OutputPath, Metrics, CommonOptions.ProcRoot, CommonOptions.Json, CommonOptions.Format,
         };
-        command.SetAction(parse => Program.Guard(console, () => Run(console, parse.GetValue(Target)!, parse.GetValue(OutputPath)!, parse.GetValue(CommonOptions.ProcRoot)!, parse.GetValue(Metrics))));
+        command.SetAction(parse => Program.Guard(console, () => Run(console, parse, parse.GetValue(Target)!, parse.GetValue(OutputPath)!, new ProcRoot(parse.GetValue(CommonOptions.ProcRoot)!), parse.GetValue(Metrics))));
         return command;
     }
 
-    public static int Run(CliConsole console, string target, string output, string procRoot, string[]? metrics = null)
+    public static int Run(CliConsole console, ParseResult parse, string target, string output, ProcRoot proc, string[]? metrics = null)
     {
-        int pid = int.TryParse(target, NumberStyles.None, CultureInfo.InvariantCulture, out int p) ? p : TargetResolver.ResolveName(target, procRoot);
-        var result = Capture.Write(pid, output, procRoot, metrics);
-        console.Out.WriteLine($"captured pid {pid} ({result.Snapshot.DisplayName}): {result.Files} files, {result.Bytes:N0} bytes → {result.Path}");
-        foreach (var w in result.Snapshot.Warnings) console.Out.WriteLine($"  warning: {w}");
-        return (int)ExitCode.Ok;
+        int pid = int.TryParse(target, NumberStyles.None, CultureInfo.InvariantCulture, out int p) ? p : TargetResolver.ResolveName(target, proc);
+        var result = Capture.Write(pid, output, proc, metrics);
+        var report = new CaptureReport(CaptureReport.SchemaVersion, pid, result.Snapshot.DisplayName, result.Path, result.Files, result.Bytes, result.Snapshot.Warnings);
+        // -o is the snapshot's own path here, so the summary always goes to standard output.
+        return Output.Emit(console, parse, report, Output.TextAndJson(ReportJsonContext.Default.CaptureReport, (r, w) =>
+        {
+            w.WriteLine($"captured pid {r.Pid} ({r.Name}): {r.Files} files, {r.Bytes:N0} bytes → {r.Path}");
+            foreach (var warning in r.Warnings) w.WriteLine($"  warning: {warning}");
+        }));
     }
 }

@@ -6,7 +6,19 @@ internal static class CommonOptions
 {
     public static Argument<string> Target() => new("target") { Description = "a pid, a process name, a snapshot (directory or .tar.gz), a core dump, a file of pasted /proc text, or - to read that text from standard input" };
 
-    public static readonly Option<bool> Json = new("--json") { Description = "machine-readable output (docs/json.md)" };
+    public static readonly Option<bool> Json = new("--json") { Description = "machine-readable output (docs/json.md); the same as --format json" };
+
+    public static readonly Option<string> Format = new("--format") { Description = "text (default) or json" };
+
+    public static readonly Option<string> OutputFile = new("--output", "-o") { Description = "write to this file (whole or not at all) instead of standard output" };
+
+    /// <summary>--json, --format and -o: every command that prints a report has them.</summary>
+    public static void AddOutput(Command command)
+    {
+        command.Options.Add(Json);
+        command.Options.Add(Format);
+        command.Options.Add(OutputFile);
+    }
 
     public static Option<string[]> Metrics() => new("--metrics")
     {

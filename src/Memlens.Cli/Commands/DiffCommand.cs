@@ -16,14 +16,12 @@ internal static class DiffCommand
 
     public static Command Create(CliConsole console)
     {
-        var command = new Command("diff", "what appeared, vanished, grew or shrank between two moments, per owner and per region") { Before, After, Same, CommonOptions.Json };
+        var command = new Command("diff", "what appeared, vanished, grew or shrank between two moments, per owner and per region") { Before, After, Same };
+        CommonOptions.AddOutput(command);
         command.SetAction(parse => Program.Guard(console, () =>
         {
             var report = ChangeReportBuilder.Diff(Analyzer.Analyze(TargetResolver.Load(parse.GetValue(Before)!, stdin: console.In)), Analyzer.Analyze(TargetResolver.Load(parse.GetValue(After)!, stdin: console.In)), parse.GetValue(Same));
-            if (parse.GetValue(CommonOptions.Json))
-                Output.WriteJson(console, report, ReportJsonContext.Default.DiffReport);
-            else TerminalChangeWriter.WriteDiff(report, console.Out);
-            return 0;
+            return Output.Emit(console, parse, report, Output.TextAndJson(ReportJsonContext.Default.DiffReport, (r, w) => TerminalChangeWriter.WriteDiff(r, w)));
         }));
         return command;
     }

@@ -1,6 +1,7 @@
 using System.CommandLine;
-using Memlens.Core;
-using Memlens.Formats.Elf;
+using Memlens.Core.Sources;
+using Memlens.Reporting;
+using Memlens.Reporting.Json;
 using Memlens.Reporting.Terminal;
 
 namespace Memlens.Cli.Commands;
@@ -13,23 +14,9 @@ internal static class ElfCommand
     public static Command Create(CliConsole console)
     {
         var command = new Command("elf", "sections and segments of a binary, and where each lands in a running process") { Binary };
-        command.SetAction(parse => Program.Guard(console, () => Run(console, parse.GetValue(Binary)!)));
+        CommonOptions.AddOutput(command);
+        command.SetAction(parse => Program.Guard(console, () => Output.Emit(console, parse, ElfReportBuilder.Build(ElfInspection.Read(parse.GetValue(Binary)!)),
+            Output.TextAndJson(ReportJsonContext.Default.ElfReport, TerminalElfWriter.Write))));
         return command;
-    }
-
-    public static int Run(CliConsole console, string path)
-    {
-        try
-        {
-            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 4096, FileOptions.RandomAccess);
-            var elf = ElfFile.Read(stream, path);
-            GoBuildInfo? go = elf.Section(".go.buildinfo") is null ? null : GoBuildInfo.Read(stream, elf, out _);
-            TerminalElfWriter.Write(elf, go, console.Out);
-            return 0;
-        }
-        catch (ElfFormatException e) { throw new MemlensException(ExitCode.BadInput, e.Message); }
-        catch (FileNotFoundException) { throw new MemlensException(ExitCode.BadInput, $"{path}: no such file"); }
-        catch (UnauthorizedAccessException) { throw new MemlensException(ExitCode.PermissionDenied, $"{path}: permission denied"); }
-        catch (IOException e) { throw new MemlensException(ExitCode.BadInput, $"{path}: {e.Message.TrimEnd('.')}"); }
     }
 }

@@ -1,3 +1,5 @@
+using Memlens.Reporting.Model;
+using Memlens.Reporting.Json;
 using System.CommandLine;
 using Memlens.Core;
 using Memlens.Core.Runtimes.Go;
@@ -12,23 +14,28 @@ internal static class ExplainCommand
     public static Command Create(CliConsole console)
     {
         var command = new Command("explain", "what a Go memory metric counts, which identity it sits in, and what it does not include") { Name };
-        command.SetAction(parse => Program.Guard(console, () => Run(console, parse.GetValue(Name)!)));
+        CommonOptions.AddOutput(command);
+        command.SetAction(parse => Program.Guard(console, () => Output.Emit(console, parse, Explain(parse.GetValue(Name)!),
+            Output.TextAndJson(ReportJsonContext.Default.ExplainReport, Write))));
         return command;
     }
 
-    public static int Run(CliConsole console, string name)
+    public static ExplainReport Explain(string name)
     {
         var e = GoMetricsGlossary.Find(name)
             ?? throw new MemlensException(ExitCode.Usage, $"'{name}' is not a Go memory metric memlens knows (try a runtime.MemStats field such as HeapIdle)");
-        var w = console.Out;
         bool isPart = e.RuntimeMetric is not null && e.RuntimeMetric.Contains(" + ", StringComparison.Ordinal) && e.RuntimeMetric.Split(" + ").Contains(name.Trim());
-        if (isPart) w.WriteLine($"{name.Trim()} is one part of runtime.MemStats.{e.Field} = {e.RuntimeMetric}");
+        return new ExplainReport(ExplainReport.SchemaVersion, name.Trim(), e.Field, isPart ? e.RuntimeMetric : null, e.Prometheus, e.RuntimeMetric, e.Counts, e.Identity, e.Excludes);
+    }
+
+    private static void Write(ExplainReport e, TextWriter w)
+    {
+        if (e.PartOf is not null) w.WriteLine($"{e.Asked} is one part of runtime.MemStats.{e.Field} = {e.PartOf}");
         w.WriteLine($"runtime.MemStats.{e.Field}");
         if (e.Prometheus is not null) w.WriteLine($"  Prometheus (client_golang): {e.Prometheus}");
         if (e.RuntimeMetric is not null) w.WriteLine($"  runtime/metrics:            {e.RuntimeMetric}");
         w.WriteLine($"  counts:   {e.Counts}");
         w.WriteLine($"  identity: {e.Identity}");
         w.WriteLine($"  excludes: {e.Excludes}");
-        return 0;
     }
 }

@@ -18,24 +18,24 @@ internal static class GoCommand
     {
         var command = new Command("go", "the Go runtime's own numbers (MemStats) checked and set beside the kernel's")
         {
-            Target, Metrics, CommonOptions.Json, CommonOptions.ProcRoot,
+            Target, Metrics, CommonOptions.ProcRoot,
         };
-        command.SetAction(parse => Program.Guard(console, () => Run(console, parse.GetValue(Target)!, parse.GetValue(Metrics), parse.GetValue(CommonOptions.Json), parse.GetValue(CommonOptions.ProcRoot)!)));
+        CommonOptions.AddOutput(command);
+        command.SetAction(parse => Program.Guard(console, () => Run(console, parse.GetValue(Target)!, parse.GetValue(Metrics), parse, new ProcRoot(parse.GetValue(CommonOptions.ProcRoot)!))));
         return command;
     }
 
-    public static int Run(CliConsole console, string target, string[]? metrics, bool json, string procRoot)
+    public static int Run(CliConsole console, string target, string[]? metrics, ParseResult parse, ProcRoot proc)
     {
-        var report = ReportBuilder.Build(Analyzer.Analyze(TargetResolver.Load(target, procRoot, console.In), CommonOptions.LoadMetrics(metrics)));
+        var report = ReportBuilder.Build(Analyzer.Analyze(TargetResolver.Load(target, proc, console.In), CommonOptions.LoadMetrics(metrics)));
         if (report.Go is null)
             throw new MemlensException(ExitCode.BadInput, $"{report.Process.Exe ?? target} is not identified as a Go process: the executable has no Go build info (.go.buildinfo, .note.go.buildid, .gopclntab), no metrics page has Go runtime metrics, and no mapping sits at a Go heap-arena hint address");
-        if (json) Output.WriteJson(console, report.Go, ReportJsonContext.Default.GoReport);
-        else
+        var p = report.Process;
+        return Output.Emit(console, parse, report.Go, Output.TextAndJson(ReportJsonContext.Default.GoReport, (go, w) =>
         {
-            console.Out.WriteLine($"memlens go: {report.Process.Comm ?? (report.Process.Exe is null ? "?" : Path.GetFileName(report.Process.Exe))} (pid {report.Process.Pid}), {report.Process.Source}");
-            console.Out.WriteLine();
-            TerminalGoWriter.Write(report.Go, console.Out);
-        }
-        return 0;
+            w.WriteLine($"memlens go: {p.Comm ?? (p.Exe is null ? "?" : Path.GetFileName(p.Exe))} (pid {p.Pid}), {p.Source}");
+            w.WriteLine();
+            TerminalGoWriter.Write(go, w);
+        }));
     }
 }

@@ -22,18 +22,19 @@ internal static class MapsCommand
         Sort.AcceptOnlyFromAmong("address", "rss", "size", "pss");
         var command = new Command("maps", "every mapping with its owner, kind and evidence")
         {
-            Target, Sort, Kind, Owner, Evidence, CommonOptions.Json, CommonOptions.ProcRoot,
+            Target, Sort, Kind, Owner, Evidence, CommonOptions.ProcRoot,
         };
+        CommonOptions.AddOutput(command);
         command.SetAction(parse => Program.Guard(console, () => Run(console, parse.GetValue(Target)!, parse.GetValue(Sort) ?? "address",
-            parse.GetValue(Kind), parse.GetValue(Owner), parse.GetValue(Evidence), parse.GetValue(CommonOptions.Json), parse.GetValue(CommonOptions.ProcRoot)!)));
+            parse.GetValue(Kind), parse.GetValue(Owner), parse.GetValue(Evidence), parse, new ProcRoot(parse.GetValue(CommonOptions.ProcRoot)!))));
         return command;
     }
 
-    public static int Run(CliConsole console, string target, string sort, string? kind, string? owner, bool evidence, bool json, string procRoot)
+    public static int Run(CliConsole console, string target, string sort, string? kind, string? owner, bool evidence, ParseResult parse, ProcRoot proc)
     {
         if (kind is not null && !Memlens.Core.Model.Kinds.All.Contains(kind))
             throw new Memlens.Core.MemlensException(Memlens.Core.ExitCode.Usage, $"--kind {kind}: not a kind (one of {string.Join(", ", Memlens.Core.Model.Kinds.All)})");
-        var report = ReportBuilder.Build(Analyzer.Analyze(TargetResolver.Load(target, procRoot, console.In)));
+        var report = ReportBuilder.Build(Analyzer.Analyze(TargetResolver.Load(target, proc, console.In)));
         IEnumerable<RegionRow> rows = report.Regions;
         if (kind is not null) rows = rows.Where(r => r.Kind == kind);
         if (owner is not null) rows = rows.Where(r => r.Owner.Contains(owner, StringComparison.OrdinalIgnoreCase));
@@ -45,8 +46,7 @@ internal static class MapsCommand
             _ => rows,
         };
         var list = rows.ToList();
-        if (json) Output.WriteJson(console, (IReadOnlyList<RegionRow>)list, ReportJsonContext.Default.IReadOnlyListRegionRow);
-        else TerminalMapsWriter.Write(list, console.Out, evidence);
-        return 0;
+        return Output.Emit(console, parse, (IReadOnlyList<RegionRow>)list,
+            Output.TextAndJson(ReportJsonContext.Default.IReadOnlyListRegionRow, (r, w) => TerminalMapsWriter.Write(r, w, evidence)));
     }
 }

@@ -1,10 +1,38 @@
+using System.CommandLine;
+using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
+using Memlens.Core;
+using Memlens.Reporting.Exporters;
 
 namespace Memlens.Cli.Commands;
 
+/// <summary>Writes a command's report in the chosen format, to stdout or, with -o, to a file that appears whole or not at all.</summary>
 internal static class Output
 {
+    public static ExporterSet<T> TextAndJson<T>(JsonTypeInfo<T> json, Action<T, TextWriter> text) => new(new TextExporter<T>(text), new JsonExporter<T>(json));
+
+    /// <summary>The format asked for: --json, else --format (text by default).</summary>
+    public static string FormatOf(ParseResult parse) => parse.GetValue(CommonOptions.Json) ? "json" : parse.GetValue(CommonOptions.Format) ?? "text";
+
+    public static int Emit<T>(CliConsole console, ParseResult parse, T report, ExporterSet<T> exporters)
+    {
+        string format = FormatOf(parse);
+        var exporter = exporters.Find(format)
+            ?? throw new MemlensException(ExitCode.Usage, $"--format {format}: this command writes {exporters.Names}");
+        string? path = parse.GetValue(CommonOptions.OutputFile);
+        if (path is not null) WriteFile(path, stream => exporter.Write(report, stream));
+        else if (exporter is JsonExporter<T> json) WriteJson(console, report, json.Type);
+        else if (exporter is TextExporter<T> text) text.Write(report, console.Out);
+        else
+        {
+            console.Out.Flush();
+            using var stdout = console.OpenRawOut() ?? throw new MemlensException(ExitCode.Usage, $"--format {format} needs -o FILE here");
+            exporter.Write(report, stdout);
+        }
+        return 0;
+    }
+
     /// <summary>Large JSON goes straight to stdout's bytes when there is a real stdout; tests get text.</summary>
     public static void WriteJson<T>(CliConsole console, T value, JsonTypeInfo<T> type)
     {
@@ -19,5 +47,32 @@ internal static class Output
         // Through a Utf8JsonWriter the source generator's direct writing code serves, without read metadata.
         using (var writer = new Utf8JsonWriter(buffered)) JsonSerializer.Serialize(writer, value, type);
         buffered.WriteByte((byte)'\n');
+    }
+
+    /// <summary>
+    /// Writes to a new, exclusively created file with an unguessable name beside <paramref name="path"/>, then renames
+    /// it into place: a reader sees the old file or the whole new one. The directory must exist (none is created).
+    /// </summary>
+    public static void WriteFile(string path, Action<Stream> write)
+    {
+        string full = Path.GetFullPath(path);
+        string dir = Path.GetDirectoryName(full)!;
+        if (!Directory.Exists(dir)) throw new MemlensException(ExitCode.OutputFailed, $"-o {path}: the directory {dir} does not exist");
+        if (Directory.Exists(full)) throw new MemlensException(ExitCode.OutputFailed, $"-o {path}: is a directory");
+        string temp = Path.Combine(dir, $".{Path.GetFileName(full)}.{Convert.ToHexString(RandomNumberGenerator.GetBytes(8)).ToLowerInvariant()}.tmp");
+        try
+        {
+            using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None))
+            {
+                write(stream);
+                stream.Flush(flushToDisk: true);
+            }
+            File.Move(temp, full, overwrite: true);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            try { File.Delete(temp); } catch (IOException) { }
+            throw new MemlensException(ExitCode.OutputFailed, $"-o {path}: could not be written ({e.Message.TrimEnd('.')})");
+        }
     }
 }

@@ -1,3 +1,5 @@
+using Memlens.Reporting.Exporters;
+using Memlens.Reporting.Model;
 using Memlens.Core.Analysis;
 using System.CommandLine;
 using Memlens.Core.Sources;
@@ -19,33 +21,34 @@ internal static class ReportCommand
     {
         var command = new Command("report", "explain where the target's memory goes: breakdown by owner, findings, reconciliation")
         {
-            Target, CommonOptions.Json, AllOwners, Metrics, Exe, CommonOptions.ProcRoot,
+            Target, AllOwners, Metrics, Exe, CommonOptions.ProcRoot,
         };
-        command.SetAction(parse => Program.Guard(console, () => Run(console, parse.GetValue(Target)!, parse.GetValue(CommonOptions.Json),
-            parse.GetValue(AllOwners), parse.GetValue(CommonOptions.ProcRoot)!, parse.GetValue(Metrics), parse.GetValue(Exe))));
+        CommonOptions.AddOutput(command);
+        command.SetAction(parse => Program.Guard(console, () => Run(console, parse, parse.GetValue(Target)!,
+            parse.GetValue(AllOwners), new ProcRoot(parse.GetValue(CommonOptions.ProcRoot)!), parse.GetValue(Metrics), parse.GetValue(Exe))));
         return command;
     }
 
-    public static int Run(CliConsole console, string target, bool json, bool allOwners, string procRoot, string[]? metrics = null, string? exe = null)
+    public static int Run(CliConsole console, ParseResult parse, string target, bool allOwners, ProcRoot proc, string[]? metrics = null, string? exe = null)
     {
         if (File.Exists(target) && CoreSource.IsCore(target))
         {
             var loaded = CoreSource.Load(target, exe);
             var core = CoreReportBuilder.Build(loaded, Analyzer.Analyze(loaded.Snapshot));
-            if (json) Output.WriteJson(console, core, ReportJsonContext.Default.Report);
-            else TerminalReportWriter.Write(core, console.Out, allOwners ? int.MaxValue : 8);
-            return 0;
+            return Output.Emit(console, parse, core, Exporters(allOwners));
         }
         var timings = new Timings(console.Error);
-        var snapshot = TargetResolver.Load(target, procRoot, console.In);
+        var snapshot = TargetResolver.Load(target, proc, console.In);
         timings.Mark("read and parse");
         var analysis = Analyzer.Analyze(snapshot, CommonOptions.LoadMetrics(metrics));
         timings.Mark("classify, sum, check, explain");
         var report = ReportBuilder.Build(analysis);
         timings.Mark("project");
-        if (json) Output.WriteJson(console, report, ReportJsonContext.Default.Report);
-        else TerminalReportWriter.Write(report, console.Out, allOwners ? int.MaxValue : 8);
+        Output.Emit(console, parse, report, Exporters(allOwners));
         timings.Mark("write");
         return 0;
     }
+
+    private static ExporterSet<Report> Exporters(bool allOwners) =>
+        Output.TextAndJson(ReportJsonContext.Default.Report, (r, w) => TerminalReportWriter.Write(r, w, allOwners ? int.MaxValue : 8));
 }

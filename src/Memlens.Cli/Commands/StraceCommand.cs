@@ -20,16 +20,18 @@ internal static class StraceCommand
 
     public static Command Create(CliConsole console)
     {
-        var command = new Command("strace", "replay an strace -f log: who mapped what, per thread and per owner") { Log, At, Pid, Timeline, Regions, With, CommonOptions.Json };
+        var command = new Command("strace", "replay an strace -f log: who mapped what, per thread and per owner") { Log, At, Pid, Timeline, Regions, With };
+        CommonOptions.AddOutput(command);
         command.SetAction(parse => Program.Guard(console, () => Run(console, parse.GetValue(Log)!, parse.GetValue(At), parse.GetValue(Pid), parse.GetValue(Timeline),
-            parse.GetValue(Regions), parse.GetValue(With), parse.GetValue(CommonOptions.Json))));
+            parse.GetValue(Regions), parse.GetValue(With), parse)));
         return command;
     }
 
-    public static int Run(CliConsole console, string log, string? at, int? pid, bool timeline, bool regions, string? with, bool json)
+    public static int Run(CliConsole console, string log, string? at, int? pid, bool timeline, bool regions, string? with, ParseResult parse)
     {
         Action<StraceReplayer.TimelinePoint>? onPoint = null;
-        if (timeline && !json)
+        bool text = Output.FormatOf(parse) == "text" && parse.GetValue(CommonOptions.OutputFile) is null;
+        if (timeline && text)
         {
             console.Out.WriteLine("TIMELINE: line  time  pid  tid  call  ΔVSZ  VSZ  accessible");
             onPoint = p =>
@@ -41,12 +43,7 @@ internal static class StraceCommand
         var analysis = StraceAnalysis.Run(log, at, onPoint);
         var target = with is null ? null : TargetResolver.Load(with);
         var report = StraceReportBuilder.Build(analysis, pid, target);
-        if (json) Output.WriteJson(console, report, ReportJsonContext.Default.StraceReport);
-        else
-        {
-            if (timeline) console.Out.WriteLine();
-            TerminalStraceWriter.Write(report, console.Out, regions);
-        }
-        return 0;
+        if (timeline && text) console.Out.WriteLine();
+        return Output.Emit(console, parse, report, Output.TextAndJson(ReportJsonContext.Default.StraceReport, (r, w) => TerminalStraceWriter.Write(r, w, regions)));
     }
 }

@@ -14,14 +14,12 @@ internal static class ThreadsCommand
 
     public static Command Create(CliConsole console)
     {
-        var command = new Command("threads", "every thread: its stack range, size, resident part and guard") { Target, CommonOptions.Json, CommonOptions.ProcRoot };
+        var command = new Command("threads", "every thread: its stack range, size, resident part and guard") { Target, CommonOptions.ProcRoot };
+        CommonOptions.AddOutput(command);
         command.SetAction(parse => Program.Guard(console, () =>
         {
-            var report = ChangeReportBuilder.Threads(Analyzer.Analyze(TargetResolver.Load(parse.GetValue(Target)!, parse.GetValue(CommonOptions.ProcRoot)!, console.In)));
-            if (parse.GetValue(CommonOptions.Json))
-                Output.WriteJson(console, report, ReportJsonContext.Default.ThreadsReport);
-            else TerminalChangeWriter.WriteThreads(report, console.Out);
-            return 0;
+            var report = ChangeReportBuilder.Threads(Analyzer.Analyze(TargetResolver.Load(parse.GetValue(Target)!, new ProcRoot(parse.GetValue(CommonOptions.ProcRoot)!), console.In)));
+            return Output.Emit(console, parse, report, Output.TextAndJson(ReportJsonContext.Default.ThreadsReport, (r, w) => TerminalChangeWriter.WriteThreads(r, w)));
         }));
         return command;
     }

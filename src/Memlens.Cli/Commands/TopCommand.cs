@@ -1,3 +1,5 @@
+using Memlens.Core.Machine;
+using Memlens.Core.Sources;
 using System.CommandLine;
 using Memlens.Core;
 using Memlens.Reporting;
@@ -19,7 +21,8 @@ internal static class TopCommand
     {
         By.AcceptOnlyFromAmong("process", "program", "user", "cgroup");
         Sort.AcceptOnlyFromAmong("pss", "rss", "uss", "swap", "vsz");
-        var command = new Command("top", "every process's VSZ, RSS, PSS, USS, swap and largest owner, reconciled with /proc/meminfo") { By, Sort, Count, Interval, Refreshes, CommonOptions.Json, CommonOptions.ProcRoot };
+        var command = new Command("top", "every process's VSZ, RSS, PSS, USS, swap and largest owner, reconciled with /proc/meminfo") { By, Sort, Count, Interval, Refreshes, CommonOptions.ProcRoot };
+        CommonOptions.AddOutput(command);
         command.SetAction(parse => Program.Guard(console, () =>
         {
             int n = Math.Max(1, parse.GetValue(Count));
@@ -32,14 +35,14 @@ internal static class TopCommand
             var timings = new Timings(console.Error);
             for (int i = 1; i <= total; i++)
             {
-                var report = TopReportBuilder.Build(parse.GetValue(By)!, parse.GetValue(Sort)!, n, detail: Math.Min(n, 10), parse.GetValue(CommonOptions.ProcRoot)!);
-                // With --interval and --json, one report a line (JSON Lines).
-                if (parse.GetValue(CommonOptions.Json)) Output.WriteJson(console, report, TopJsonContext.Default.TopReport);
-                else
+                var report = TopReportBuilder.Build(MachineAnalysis.Run(parse.GetValue(By)!, parse.GetValue(Sort)!, n, detail: Math.Min(n, 10), new ProcRoot(parse.GetValue(CommonOptions.ProcRoot)!)), parse.GetValue(By)!, parse.GetValue(Sort)!);
+                // With --interval and --json, one report a line (JSON Lines); with -o the file holds the latest sweep.
+                int sweep = i;
+                Output.Emit(console, parse, report, Output.TextAndJson(TopJsonContext.Default.TopReport, (r, w) =>
                 {
-                    if (interval is not null) console.Out.WriteLine($"— sweep {i} at {DateTime.Now:HH:mm:ss}");
-                    TerminalTopWriter.Write(report, console.Out);
-                }
+                    if (interval is not null) w.WriteLine($"— sweep {sweep} at {DateTime.Now:HH:mm:ss}");
+                    TerminalTopWriter.Write(r, w);
+                }));
                 console.Out.Flush();
                 timings.Mark($"sweep {i}");
                 if (i < total) Thread.Sleep(interval!.Value);

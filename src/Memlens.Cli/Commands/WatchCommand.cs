@@ -1,10 +1,10 @@
+using Memlens.Reporting.Model;
 using Memlens.Core.Analysis;
 using System.CommandLine;
 using System.Globalization;
 using Memlens.Core;
 using Memlens.Core.Model;
 using Memlens.Core.Sources;
-using Memlens.Formats.Procfs;
 using Memlens.Reporting;
 using Memlens.Reporting.Json;
 using Memlens.Reporting.Terminal;
@@ -26,16 +26,18 @@ internal static class WatchCommand
 
     public static Command Create(CliConsole console)
     {
-        var command = new Command("watch", "live: the owners that change, since the start and since the last sample") { Target, Interval, Count, CommonOptions.Json };
-        command.SetAction(parse => Program.Guard(console, () => Run(console, parse.GetValue(Target)!, parse.GetValue(Interval)!, parse.GetValue(Count), parse.GetValue(CommonOptions.Json))));
+        var command = new Command("watch", "live: the owners that change, since the start and since the last sample") { Target, Interval, Count };
+        CommonOptions.AddOutput(command);
+        command.SetAction(parse => Program.Guard(console, () => Run(console, parse.GetValue(Target)!, parse.GetValue(Interval)!, parse.GetValue(Count), parse)));
         return command;
     }
 
-    public static int Run(CliConsole console, string target, string intervalText, int? count, bool json)
+    public static int Run(CliConsole console, string target, string intervalText, int? count, ParseResult parse)
     {
         var interval = ParseInterval(intervalText);
         int pid = int.TryParse(target, NumberStyles.None, CultureInfo.InvariantCulture, out int p) ? p : TargetResolver.ResolveName(target);
-        bool tty = !Console.IsOutputRedirected && console.Out == Console.Out && !json;
+        bool tty = !Console.IsOutputRedirected && console.Out == Console.Out && Output.FormatOf(parse) == "text" && parse.GetValue(CommonOptions.OutputFile) is null;
+        var exporters = Output.TextAndJson(ReportJsonContext.Default.WatchSample, TerminalWatchWriter.Write);
         ProcessAnalysis? first = null, last = null;
         for (int sample = 1; count is null || sample <= count; sample++)
         {
@@ -43,9 +45,9 @@ internal static class WatchCommand
             bool huge = last is not null && last.Regions.Count > HugeRegions && sample % FullReadEvery != 0;
             if (huge)
             {
-                var totals = ProcFileReader.TryReadText($"/proc/{pid}/smaps_rollup") ?? throw new MemlensException(ExitCode.ProcessExited, $"process {pid} exited");
-                var rollup = SmapsFile.Parse(System.Text.Encoding.UTF8.GetBytes(totals)).Items.FirstOrDefault()?.Counters;
-                console.Out.WriteLine($"sample {sample} {DateTime.Now:HH:mm:ss}: RSS {Size(rollup?.Rss)}, PSS {Size(rollup?.Pss)}, swap {Size(rollup?.Swap)} (smaps_rollup only: {last!.Regions.Count:N0} mappings; full read every {FullReadEvery} samples)");
+                var rollup = LiveProcess.Rollup(pid) ?? throw new MemlensException(ExitCode.ProcessExited, $"process {pid} exited");
+                Output.Emit(console, parse, new WatchSample(WatchSample.SchemaVersion, sample, DateTimeOffset.Now, pid, last!.Snapshot.DisplayName, WatchSample.RollupOnly,
+                    rollup.Rss, rollup.Pss, rollup.Swap, null, null, $"smaps_rollup only: {last.Regions.Count:N0} mappings; full read every {FullReadEvery} samples"), exporters);
                 continue;
             }
             ProcessAnalysis now;
@@ -59,22 +61,9 @@ internal static class WatchCommand
             if (tty) console.Out.Write("\u001b[H\u001b[2J");   // update in place on a terminal
             var sinceStart = ChangeReportBuilder.Diff(first, now);
             var sinceLast = last is null ? null : ChangeReportBuilder.Diff(last, now);
-            if (json)
-            {
-                console.Out.WriteLine(System.Text.Json.JsonSerializer.Serialize(sinceLast ?? sinceStart, ReportJsonContext.Default.DiffReport));
-            }
-            else
-            {
-                console.Out.WriteLine($"sample {sample} {DateTime.Now:HH:mm:ss}, pid {pid} ({now.Snapshot.DisplayName}): VSZ {Size(sinceStart.TotalAfter.Virtual)}, RSS {Size(sinceStart.TotalAfter.Rss)}");
-                console.Out.WriteLine("SINCE THE START");
-                TerminalChangeWriter.WriteDiff(sinceStart, console.Out, regions: false);
-                if (sinceLast is not null)
-                {
-                    console.Out.WriteLine("SINCE THE LAST SAMPLE");
-                    TerminalChangeWriter.WriteDiff(sinceLast, console.Out, regions: false);
-                }
-                console.Out.WriteLine();
-            }
+            var total = sinceStart.TotalAfter;
+            Output.Emit(console, parse, new WatchSample(WatchSample.SchemaVersion, sample, DateTimeOffset.Now, pid, now.Snapshot.DisplayName, WatchSample.Full,
+                total.Rss, total.Pss, total.Swap, sinceStart, sinceLast, null), exporters);
             console.Out.Flush();
             last = now;
         }

@@ -1,3 +1,4 @@
+using Memlens.Formats.Procfs;
 using System.Globalization;
 
 namespace Memlens.Core.Cgroups;
@@ -56,15 +57,6 @@ public sealed class CgroupFiles
             ? t.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(x => int.TryParse(x, out int p) ? p : 0).Where(p => p > 0).ToList()
             : [];
 
-    private Dictionary<string, ulong> KeyValues(string name)
-    {
-        var result = new Dictionary<string, ulong>(StringComparer.Ordinal);
-        if (!_files.TryGetValue(name, out var text)) return result;
-        foreach (var line in text.Split('\n', StringSplitOptions.RemoveEmptyEntries))
-        {
-            var parts = line.Split(' ', 2);
-            if (parts.Length == 2 && ulong.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out ulong v)) result[parts[0]] = v;
-        }
-        return result;
-    }
+    private IReadOnlyDictionary<string, ulong> KeyValues(string name) =>
+        _files.TryGetValue(name, out var text) ? KeyValueFile.Parse(text) : new Dictionary<string, ulong>();
 }

@@ -74,7 +74,7 @@ public static class CgroupView
                     $"rss + cache alone = {r + ca:N0} B leaves out kernel memory ({k:N0} B), which usage also counts; the rest is per-CPU charge stock ({cpus} CPUs × 64 pages, for pages and for kmem)"));
                 else checks.Add(Near("usage_in_bytes ≈ rss + cache", r + ca, u, batch, $"the documented identity; per-CPU charge batches of up to {batch:N0} B"));
             }
-            if (rss is ulong rs && allProcesses) checks.Add(Near("rss ≈ Σ processes' RssAnon", anonProcs, rs, batch, "seed 001 found rss one page less than the processes' anonymous RSS: pages are charged in batches; anonymous pages shared after fork are counted once here but in each process; and pages a process faulted before it joined this cgroup stay charged where they were (v1 moves charges only with memory.move_charge_at_immigrate)"));
+            if (rss is ulong rs && allProcesses) checks.Add(Near("rss ≈ Σ processes' RssAnon", anonProcs, rs, batch, "rss can be a page or more below the processes' anonymous RSS: pages are charged in batches; anonymous pages shared after fork are counted once here but in each process; and pages a process faulted before it joined this cgroup stay charged where they were (v1 moves charges only with memory.move_charge_at_immigrate)"));
             if (shmem is ulong sm && allProcesses) notes.Add(ShmemNote(sm, shmemProcs));
             if (cache is ulong c2 && mappedFile is ulong mf)
                 notes.Add($"page cache charged but mapped by no process: cache − mapped_file = {c2 - Math.Min(c2, mf):N0} B; it is in usage and in no process's RSS");
@@ -107,20 +107,17 @@ public static class CgroupView
         notes.Add($"reclaimed first under pressure: inactive page cache ({inactiveFile:N0} B), then active page cache ({activeFile:N0} B); {swapOnly}");
     }
 
-    private static Check Near(string name, ulong expected, ulong actual, ulong tolerance, string meaning)
-    {
-        long residual = (long)actual - (long)expected;
-        return new Check(name, expected, actual, (ulong)Math.Abs(residual) <= tolerance, $"{meaning}; residual {residual:N0} B");
-    }
+    private static Check Near(string name, ulong expected, ulong actual, ulong tolerance, string meaning) =>
+        Check.Near(name, expected, actual, tolerance, (residual, _) => $"{meaning}; residual {residual:N0} B");
 
     /// <summary>The processes' RSS from their status files; processes that vanish mid-sweep are skipped.</summary>
-    public static IReadOnlyList<CgroupProcess> ReadProcesses(IEnumerable<int> pids, string procRoot = "/proc")
+    public static IReadOnlyList<CgroupProcess> ReadProcesses(IEnumerable<int> pids, Sources.ProcRoot proc)
     {
         var list = new List<CgroupProcess>();
         foreach (int pid in pids)
         {
-            if (ProcFileReader.TryReadAll($"{procRoot}/{pid}/status", out var bytes, out int length) != ProcFileReader.Outcome.Read) continue;
-            var s = StatusFile.Parse(bytes.AsSpan(0, length));
+            if (proc.ProcessText(pid, "status") is not { } text) continue;
+            var s = StatusFile.Parse(System.Text.Encoding.UTF8.GetBytes(text));
             list.Add(new CgroupProcess(pid, s.Name, s.RssAnon, s.RssFile, s.RssShmem, s.VmSwap));
         }
         return list;

@@ -55,9 +55,6 @@ public static class MachineView
     public static ulong Counted(IEnumerable<SweptProcess> processes, Func<SweptProcess, ulong> f) =>
         processes.Where(p => p.CountsMemory).Aggregate(0UL, (a, x) => a + f(x));
 
-    private static Check Within(string name, ulong expected, ulong actual, ulong tolerance, string meaning)
-    {
-        long residual = (long)actual - (long)expected;
-        return new Check(name, expected, actual, (ulong)Math.Abs(residual) <= tolerance, $"{meaning}; residual {residual:N0} B (tolerance {tolerance:N0} B)");
-    }
+    private static Check Within(string name, ulong expected, ulong actual, ulong tolerance, string meaning) =>
+        Check.Near(name, expected, actual, tolerance, (residual, _) => $"{meaning}; residual {residual:N0} B (tolerance {tolerance:N0} B)");
 }

@@ -25,14 +25,12 @@ public static class ProcessSweep
     /// <param name="Unconfirmed">candidate pairs kcmp(2) could not compare (not permitted or not built in): counted twice.</param>
     public sealed record Result(IReadOnlyList<SweptProcess> Processes, int Vanished, int Denied, int KernelThreads, int SharedAddressSpaces, int Unconfirmed);
 
-    public static Result Run(string procRoot = "/proc", bool cgroups = true)
+    public static Result Run(Sources.ProcRoot proc, bool cgroups = true)
     {
-        var pids = Directory.EnumerateDirectories(procRoot)
-            .Select(d => int.TryParse(Path.GetFileName(d), NumberStyles.None, CultureInfo.InvariantCulture, out int p) ? p : 0)
-            .Where(p => p > 0).ToList();
+        var pids = proc.Pids().Where(p => p > 0).ToList();
         var outcomes = new (SweptProcess? Process, char Outcome)[pids.Count];
         // Each process is independent; the reads are system calls, so both cores help.
-        Parallel.For(0, pids.Count, i => outcomes[i] = One(Path.Combine(procRoot, pids[i].ToString(CultureInfo.InvariantCulture)), pids[i], cgroups));
+        Parallel.For(0, pids.Count, i => outcomes[i] = One(proc.ProcessDirectory(pids[i]), pids[i], cgroups));
         var shared = SharedAddressSpaces.Mark(outcomes.Where(o => o.Process is not null).Select(o => o.Process!).ToList());
         return new Result(shared.Processes, outcomes.Count(o => o.Outcome == 'v'), outcomes.Count(o => o.Outcome == 'd'), outcomes.Count(o => o.Outcome == 'k'),
             shared.Shared, shared.Unconfirmed);
@@ -55,7 +53,7 @@ public static class ProcessSweep
         var rollupEntry = SmapsFile.Parse(rb.AsSpan(0, rl)).Items.FirstOrDefault();
         if (rollupEntry is null) return (null, 'k');
         var rollup = rollupEntry.Counters;
-        ulong reserved = ReservedOnly(Path.Combine(dir, "maps"));
+        ulong reserved = ProcFileReader.TryReadAll(Path.Combine(dir, "maps"), out var mb, out int ml) == ProcFileReader.Outcome.Read ? MapsReservations.Sum(mb.AsSpan(0, ml)) : 0;
         string? exe = null;
         try { exe = new FileInfo(Path.Combine(dir, "exe")).LinkTarget; } catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
         string? cgroup = cgroups && ProcFileReader.TryReadText(Path.Combine(dir, "cgroup")) is { } cg ? CgroupMembership.Memory(CgroupMembership.Parse(cg))?.Path : null;
@@ -63,20 +61,5 @@ public static class ProcessSweep
         return (new SweptProcess(pid, status.Name ?? "?", exe, uid, (int)(status.Threads ?? 1), cgroup,
             status.VmSize ?? 0, reserved, rollup.Rss ?? 0, rollup.Pss ?? 0, (rollup.Private_Clean ?? 0) + (rollup.Private_Dirty ?? 0), rollup.Swap ?? 0,
             rollup.Pss_Anon ?? 0, rollup.Pss_File ?? 0, rollup.Pss_Shmem ?? 0, rollupEntry.Map.Start, rollupEntry.Map.End), 'r');
-    }
-
-    /// <summary>Σ sizes of no-access mappings, from maps (cheap: no page-table walk).</summary>
-    private static ulong ReservedOnly(string mapsPath)
-    {
-        if (ProcFileReader.TryReadAll(mapsPath, out var b, out int l) != ProcFileReader.Outcome.Read) return 0;
-        ulong total = 0;
-        foreach (var line in Formats.Text.Ascii.Lines(b.AsSpan(0, l)))
-        {
-            int space = line.IndexOf((byte)' ');
-            if (space < 0 || line.Length < space + 4 || line[space + 1] != '-' || line[space + 2] != '-' || line[space + 3] != '-') continue;
-            int dash = line.IndexOf((byte)'-');
-            if (Formats.Text.Ascii.TryParseHex(line[..dash], out ulong a) && Formats.Text.Ascii.TryParseHex(line[(dash + 1)..space], out ulong e)) total += e - a;
-        }
-        return total;
     }
 }

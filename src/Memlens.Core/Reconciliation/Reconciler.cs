@@ -103,13 +103,9 @@ public static class Reconciler
         new(name, expected, actual, expected == actual,
             expected == actual ? meaning : $"{meaning}; residual {Signed((long)actual - (long)expected)}: {residualReason}");
 
-    private static Check Near(string name, ulong expected, ulong actual, ulong tolerance, string meaning)
-    {
-        long residual = (long)actual - (long)expected;
-        bool holds = (ulong)Math.Abs(residual) <= tolerance;
-        string text = residual == 0 ? meaning : $"{meaning}; residual {Signed(residual)}{(holds ? " (within that tolerance)" : " (larger than that explains: the process was changing while read)")}";
-        return new(name, expected, actual, holds, text);
-    }
+    private static Check Near(string name, ulong expected, ulong actual, ulong tolerance, string meaning) =>
+        Reconciliation.Check.Near(name, expected, actual, tolerance, (residual, holds) => residual == 0 ? meaning
+            : $"{meaning}; residual {Signed(residual)}{(holds ? " (within that tolerance)" : " (larger than that explains: the process was changing while read)")}");
 
     private static string Signed(long n) => n < 0 ? "−" + Bytes.Format((ulong)-n) : "+" + Bytes.Format((ulong)n);
 

@@ -17,22 +17,23 @@ public static class Capture
 
     public sealed record Result(string Path, int Files, long Bytes, ProcessSnapshot Snapshot);
 
-    public static Result Write(int pid, string output, string procRoot = "/proc", IReadOnlyList<string>? metrics = null)
+    public static Result Write(int pid, string output, ProcRoot? proc = null, IReadOnlyList<string>? metrics = null)
     {
         bool archive = output.EndsWith(".tar.gz", StringComparison.Ordinal) || output.EndsWith(".tgz", StringComparison.Ordinal);
         if (File.Exists(output) || Directory.Exists(output))
             throw new MemlensException(ExitCode.OutputFailed, $"{output} already exists; choose a new name (memlens never overwrites a saved snapshot)");
         RecordingImageInspector? images = null;
         RecordingMemoryProbe? memory = null;
-        var snapshot = LiveProcess.Load(pid, procRoot, i => images = new RecordingImageInspector(i), m => memory = new RecordingMemoryProbe(m), keepRaw: true);
+        proc ??= ProcRoot.Default;
+        var snapshot = LiveProcess.Load(pid, proc, i => images = new RecordingImageInspector(i), m => memory = new RecordingMemoryProbe(m), keepRaw: true);
         Analysis.Analyzer.Analyze(snapshot, withFindings: false);   // drives every ELF and memory read the analysis makes, so the manifest holds them all
 
         var files = new Dictionary<string, byte[]>(snapshot.RawFiles, StringComparer.Ordinal);
-        string root = System.IO.Path.Combine(procRoot, pid.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        string root = proc.ProcessDirectory(pid);
         AddIfReadable(files, "maps", System.IO.Path.Combine(root, "maps"));
         foreach (var t in snapshot.Threads)
             AddIfReadable(files, $"task/{t.Tid}/status", System.IO.Path.Combine(root, "task", t.Tid.ToString(System.Globalization.CultureInfo.InvariantCulture), "status"));
-        AddIfReadable(files, "meminfo", System.IO.Path.Combine(procRoot, "meminfo"));
+        AddIfReadable(files, "meminfo", proc.FilePath("meminfo"));
         AddCgroupFiles(files, snapshot);
         files["pagesize"] = Utf8($"{snapshot.PageSize}\n");
         // The online CPUs size the per-CPU charge batches the cgroup identities allow for, wherever the snapshot is read.

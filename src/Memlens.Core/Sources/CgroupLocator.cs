@@ -8,21 +8,15 @@ namespace Memlens.Core.Sources;
 /// </summary>
 public static class CgroupLocator
 {
-    public static string? MemoryDirectory(IReadOnlyList<CgroupMembership> lines, string mountinfoPath = "/proc/self/mountinfo")
+    public static string? MemoryDirectory(IReadOnlyList<CgroupMembership> lines, ProcRoot? proc = null)
     {
         var membership = CgroupMembership.Memory(lines);
         if (membership is null) return null;
-        string? text = ProcFileReader.TryReadText(mountinfoPath);
+        string? text = (proc ?? ProcRoot.Default).Text("self/mountinfo");
         if (text is null) return null;
-        foreach (var line in text.Split('\n'))
+        foreach (var m in MountinfoFile.Parse(text))
         {
-            // "id parent major:minor root mountpoint options - fstype source superoptions"
-            int dash = line.IndexOf(" - ", StringComparison.Ordinal);
-            if (dash < 0) continue;
-            var left = line[..dash].Split(' ');
-            var right = line[(dash + 3)..].Split(' ');
-            if (left.Length < 5 || right.Length < 3) continue;
-            string root = left[3], mountPoint = left[4], fsType = right[0], superOptions = right[2];
+            string root = m.Root, mountPoint = m.MountPoint, fsType = m.FsType, superOptions = m.SuperOptions;
             bool matches = membership.IsV2 ? fsType == "cgroup2" : fsType == "cgroup" && superOptions.Split(',').Contains("memory");
             if (!matches) continue;
             string relative = membership.Path;

@@ -5,18 +5,17 @@ namespace Memlens.Core.Sources;
 /// <summary>A running process, read from /proc/PID. Only reads; never stops or writes to the target.</summary>
 public static class LiveProcess
 {
-    public static ProcessSnapshot Load(int pid, string procRoot = "/proc") => Load(pid, procRoot, i => i, m => m, keepRaw: false);
+    public static ProcessSnapshot Load(int pid, ProcRoot? proc = null) => Load(pid, proc ?? ProcRoot.Default, i => i, m => m, keepRaw: false);
 
     /// <param name="keepRaw">keep the bytes of every file read (capture writes them); a report does not need them.</param>
-    internal static ProcessSnapshot Load(int pid, string procRoot, Func<IImageInspector, IImageInspector> wrapImages, Func<IMemoryProbe, IMemoryProbe> wrapMemory, bool keepRaw)
+    internal static ProcessSnapshot Load(int pid, ProcRoot proc, Func<IImageInspector, IImageInspector> wrapImages, Func<IMemoryProbe, IMemoryProbe> wrapMemory, bool keepRaw)
     {
-        string root = System.IO.Path.Combine(procRoot, pid.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        string root = proc.ProcessDirectory(pid);
         if (!Directory.Exists(root)) throw new MemlensException(ExitCode.NoSuchProcess, $"no process with pid {pid}");
-        var dir = new ProcDirectory(new Files.DirectoryFiles(root), live: true, keepRaw);
-        string? exe = null;
-        try { exe = new FileInfo(System.IO.Path.Combine(root, "exe")).LinkTarget; }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { dir.Warnings.Add("exe: the executable's path could not be read"); }
-        string? kernel = ProcFileReaderText("/proc/sys/kernel/osrelease");
+        var dir = new ProcDirectory(proc.Process(pid), live: true, keepRaw);
+        string? exe = proc.Executable(pid);
+        if (exe is null) dir.Warnings.Add("exe: the executable's path could not be read");
+        string? kernel = proc.KernelRelease();
         var memory = ProcMemProbe.TryOpen(root);
         var snapshot = SnapshotLoader.Load(dir, pid, $"live /proc/{pid}", live: true, exe, (ulong)Environment.SystemPageSize, kernel,
             DateTimeOffset.UtcNow, regions => wrapImages(new FileImageInspector(root)), wrapMemory(memory ?? (IMemoryProbe)NoMemoryProbe.Instance));
@@ -24,5 +23,10 @@ public static class LiveProcess
         return snapshot;
     }
 
-    private static string? ProcFileReaderText(string path) => Formats.Procfs.ProcFileReader.TryReadText(path)?.Trim();
+
+    /// <summary>smaps_rollup alone: the process's totals without a page-table walk per mapping; null when it is gone.</summary>
+    public static Formats.Procfs.SmapsCounters? Rollup(int pid, ProcRoot? proc = null) =>
+        (proc ?? ProcRoot.Default).ProcessText(pid, "smaps_rollup") is { } text
+            ? Formats.Procfs.SmapsFile.Parse(System.Text.Encoding.UTF8.GetBytes(text)).Items.FirstOrDefault()?.Counters
+            : null;
 }

@@ -8,15 +8,15 @@ namespace Memlens.Core.Sources;
 public static class TargetResolver
 {
     /// <param name="stdin">where "-" reads pasted text from (the console's input by default).</param>
-    public static ProcessSnapshot Load(string target, string procRoot = "/proc", TextReader? stdin = null)
+    public static ProcessSnapshot Load(string target, ProcRoot? proc = null, TextReader? stdin = null)
     {
         if (target == "-") return SnapshotSource.LoadPasted(ReadPasted(stdin ?? Console.In), "(standard input)");
         if (int.TryParse(target, NumberStyles.None, CultureInfo.InvariantCulture, out int pid))
-            return LiveProcess.Load(pid, procRoot);
+            return LiveProcess.Load(pid, proc);
         if (Directory.Exists(target)) return SnapshotSource.Load(target);
         if (File.Exists(target)) return CoreSource.IsCore(target) ? CoreSource.Load(target).Snapshot : SnapshotSource.Load(target);
         if (target.Contains('/')) throw new MemlensException(ExitCode.BadInput, $"{target}: no such snapshot directory, archive, core or file of /proc text");
-        return LiveProcess.Load(ResolveName(target, procRoot), procRoot);
+        return LiveProcess.Load(ResolveName(target, proc), proc);
     }
 
     private static string ReadPasted(TextReader reader)
@@ -30,15 +30,15 @@ public static class TargetResolver
     }
 
     /// <summary>The one process whose comm or executable name is <paramref name="name"/>; several is an error that lists them.</summary>
-    public static int ResolveName(string name, string procRoot = "/proc")
+    public static int ResolveName(string name, ProcRoot? proc = null)
     {
         var matches = new List<(int Pid, string Comm)>();
-        foreach (var dir in Directory.EnumerateDirectories(procRoot))
+        proc ??= ProcRoot.Default;
+        foreach (int pid in proc.Pids())
         {
-            if (!int.TryParse(Path.GetFileName(dir), NumberStyles.None, CultureInfo.InvariantCulture, out int pid) || pid == Environment.ProcessId) continue;
-            string? comm = ProcFileReader.TryReadText(Path.Combine(dir, "comm"))?.TrimEnd('\n');
-            string? exe = null;
-            try { exe = new FileInfo(Path.Combine(dir, "exe")).LinkTarget; } catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
+            if (pid == Environment.ProcessId) continue;
+            string? comm = proc.ProcessText(pid, "comm")?.TrimEnd('\n');
+            string? exe = proc.Executable(pid);
             if (comm == name || (exe is not null && Path.GetFileName(exe.Replace(MapsEntry.DeletedSuffix, "", StringComparison.Ordinal)) == name))
                 matches.Add((pid, comm ?? name));
         }

@@ -16,6 +16,11 @@ namespace Memlens.Reporting.Json;
 [JsonSerializable(typeof(ThreadsReport))]
 [JsonSerializable(typeof(DiffReport))]
 [JsonSerializable(typeof(CgroupReport))]
+[JsonSerializable(typeof(WatchSample))]
+[JsonSerializable(typeof(ElfReport))]
+[JsonSerializable(typeof(ExplainReport))]
+[JsonSerializable(typeof(CaptureReport))]
+[JsonSerializable(typeof(TopReport))]   // for its schema; top itself writes through TopJsonContext
 public sealed partial class ReportJsonContext : JsonSerializerContext;
 
 /// <summary>

@@ -10,10 +10,16 @@ public static class Fixtures
     public static string File(string name, string file) => Path.Combine(Dir(name), file);
     public static byte[] Bytes(string name, string file) => System.IO.File.ReadAllBytes(File(name, file));
 
-    private static string SourceDir(string name)
+    /// <summary>The repository's root: the directory above the build output that holds tests/fixtures.</summary>
+    public static string RepositoryRoot
     {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !Directory.Exists(Path.Combine(dir.FullName, "tests", "fixtures"))) dir = dir.Parent;
-        return Path.Combine(dir?.FullName ?? throw new DirectoryNotFoundException("tests/fixtures"), "tests", "fixtures", name);
+        get
+        {
+            var dir = new DirectoryInfo(AppContext.BaseDirectory);
+            while (dir is not null && !Directory.Exists(Path.Combine(dir.FullName, "tests", "fixtures"))) dir = dir.Parent;
+            return dir?.FullName ?? throw new DirectoryNotFoundException("tests/fixtures");
+        }
     }
+
+    private static string SourceDir(string name) => Path.Combine(RepositoryRoot, "tests", "fixtures", name);
 }

@@ -78,7 +78,7 @@ public static class GoRuntimeView
     }
 
     /// <summary>
-    /// Seed 001's puzzle: the *_sys metrics a page carries do not add up to Sys when some parts are missing.
+    /// The golang-nuts kube-proxy puzzle: the *_sys metrics a page carries do not add up to Sys when some parts are missing.
     /// Says which parts, and how much they must hold together.
     /// </summary>
     private static string PartialSys(Func<string, ulong?> f, ulong sys)

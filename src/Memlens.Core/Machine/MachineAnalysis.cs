@@ -1,0 +1,61 @@
+using System.Globalization;
+using Memlens.Core.Analysis;
+using Memlens.Core.Reconciliation;
+using Memlens.Core.Sources;
+using Memlens.Formats.Procfs;
+
+namespace Memlens.Core.Machine;
+
+/// <summary>One group of `top`'s rows, with its largest owner when it was examined, and the pid whose address space it shares.</summary>
+public sealed record MachineRow(ProcessGroup Group, string? LargestOwner, int? AddressSpaceOf);
+
+/// <summary>The whole machine at one moment: every process swept, grouped and sorted, the top rows examined, and meminfo reconciled.</summary>
+public sealed record MachineAnalysis(ProcessSweep.Result Sweep, IReadOnlyList<MachineRow> Rows, MeminfoFile? Meminfo, IReadOnlyList<Check> Checks)
+{
+    /// <param name="detail">rows that get a full smaps read and classification, for their largest owner.</param>
+    public static MachineAnalysis Run(string by, string sort, int top, int detail, ProcRoot proc)
+    {
+        var sweep = ProcessSweep.Run(proc, cgroups: by == "cgroup");
+        var users = Users();
+        var groups = MachineView.Sort(MachineView.Group(sweep.Processes, by, uid => users.TryGetValue(uid, out var n) ? n : uid.ToString(CultureInfo.InvariantCulture)), sort);
+        var sharing = sweep.Processes.Where(x => !x.CountsMemory).ToDictionary(x => x.Pid, x => x.SharesAddressSpaceWith!.Value);
+        var rows = groups.Take(top).Select((g, i) =>
+        {
+            int? of = g.Pids.Count == 1 && sharing.TryGetValue(g.Pids[0], out int o) ? o : null;
+            // memlens itself is not examined: describing its own start-up would cost more than the rest of the detail.
+            bool examine = i < detail && g.Pids.Count == 1 && of is null && g.Pids[0] != Environment.ProcessId;
+            return new MachineRow(g, examine ? LargestOwner(g.Pids[0], proc) : null, of);
+        }).ToList();
+        var meminfo = proc.Meminfo();
+        var checks = meminfo is null ? [] : MachineView.Reconcile(sweep.Processes, meminfo, sweep.Denied + sweep.Vanished);
+        return new MachineAnalysis(sweep, rows, meminfo, checks);
+    }
+
+    private static string? LargestOwner(int pid, ProcRoot proc)
+    {
+        try
+        {
+            var analysis = Analyzer.Analyze(LiveProcess.Load(pid, proc), withFindings: false);
+            // Unattributed memory counts too: the largest owner is the largest share, whoever it is.
+            var owner = analysis.Breakdown.AllOwners.MaxBy(o => o.Figures.Pss ?? o.Figures.Rss ?? 0);
+            return owner is null ? null : $"{owner.Owner} ({owner.Kind}, PSS {Model.Bytes.Format(owner.Figures.Pss)})";
+        }
+        catch (MemlensException) { return null; }   // exited or unreadable since the sweep
+    }
+
+    /// <summary>User names by uid, from /etc/passwd (names of users from a directory service stay numbers).</summary>
+    private static Dictionary<int, string> Users()
+    {
+        var map = new Dictionary<int, string>();
+        try
+        {
+            foreach (var line in File.ReadLines("/etc/passwd"))
+            {
+                var f = line.Split(':');
+                if (f.Length > 2 && int.TryParse(f[2], out int uid)) map.TryAdd(uid, f[0]);
+            }
+        }
+        catch (IOException) { }
+        return map;
+    }
+}

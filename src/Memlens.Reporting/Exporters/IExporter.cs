@@ -1,0 +1,51 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+
+namespace Memlens.Reporting.Exporters;
+
+/// <summary>
+/// Renders one report model in one format. Every output of a command is an exporter of its one model, so a number
+/// cannot mean one thing in the terminal and another in JSON; HTML, CSV and Prometheus text plug in the same way.
+/// </summary>
+public interface IExporter<in T>
+{
+    /// <summary>The --format name: "text", "json".</summary>
+    string Format { get; }
+    void Write(T report, Stream output);
+}
+
+/// <summary>The stable JSON of docs/json.md, through the source-generated serializer (one compact line).</summary>
+public sealed class JsonExporter<T>(JsonTypeInfo<T> type) : IExporter<T>
+{
+    public string Format => "json";
+    public JsonTypeInfo<T> Type { get; } = type;
+
+    public void Write(T report, Stream output)
+    {
+        using (var writer = new Utf8JsonWriter(output)) JsonSerializer.Serialize(writer, report, Type);
+        output.WriteByte((byte)'\n');
+    }
+}
+
+/// <summary>The terminal view, written as UTF-8 text.</summary>
+public sealed class TextExporter<T>(Action<T, TextWriter> write) : IExporter<T>
+{
+    public string Format => "text";
+
+    public void Write(T report, Stream output)
+    {
+        using var w = new StreamWriter(output, new UTF8Encoding(false), 1 << 16, leaveOpen: true) { NewLine = "\n" };
+        write(report, w);
+    }
+
+    public void Write(T report, TextWriter w) => write(report, w);
+}
+
+/// <summary>The formats one command offers, by name.</summary>
+public sealed class ExporterSet<T>(params IExporter<T>[] exporters)
+{
+    public IReadOnlyList<IExporter<T>> All { get; } = exporters;
+    public IExporter<T>? Find(string format) => All.FirstOrDefault(e => e.Format == format);
+    public string Names => string.Join(", ", All.Select(e => e.Format));
+}
