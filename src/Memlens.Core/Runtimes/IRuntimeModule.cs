@@ -56,3 +56,13 @@ public enum RulePhase
     /// <summary>What is left, where one runtime alone maps memory, and shape-only fallbacks.</summary>
     Remainders,
 }
+
+/// <summary>A part of every process (the kernel's mappings, images, stacks): always identified, its rules always run.</summary>
+public abstract class EveryProcessModule(string name, params PhasedRule[] rules) : IRuntimeModule
+{
+    public string Name { get; } = name;
+    public ModuleRole Role => ModuleRole.Process;
+    public RuntimeIdentification Identify(RuntimeSignals signals) => new(Name, ["every process"]);
+    public IReadOnlyList<PhasedRule> Rules { get; } = rules;
+    public virtual IEnumerable<Findings.Finding> Findings(Findings.FindingContext context) => [];
+}

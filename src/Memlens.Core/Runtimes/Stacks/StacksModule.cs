@@ -5,19 +5,12 @@ using static Memlens.Core.Model.Bytes;
 namespace Memlens.Core.Runtimes.Stacks;
 
 /// <summary>Thread stacks: the main [stack], each thread's by its stack pointer, and the pthread guard pattern.</summary>
-public sealed class StacksModule : IRuntimeModule
+public sealed class StacksModule() : EveryProcessModule("stacks",
+    new(RulePhase.Names, new MainStackRule()),
+    new(RulePhase.StackPointers, new ThreadStackRule()),
+    new(RulePhase.Remainders, new GuardPatternStackRule()))
 {
-    public string Name => "stacks";
-    public ModuleRole Role => ModuleRole.Process;
-    public RuntimeIdentification Identify(RuntimeSignals signals) => new(Name, ["every process"]);
-    public IReadOnlyList<PhasedRule> Rules { get; } =
-    [
-        new(RulePhase.Names, new MainStackRule()),
-        new(RulePhase.StackPointers, new ThreadStackRule()),
-        new(RulePhase.Remainders, new GuardPatternStackRule()),
-    ];
-
-    public IEnumerable<Finding> Findings(FindingContext context)
+    public override IEnumerable<Finding> Findings(FindingContext context)
     {
         var b = context.Breakdown;
         var threads = b.AllOwners.Where(o => o.Owner is ThreadStackOwner { IsMain: false }).ToList();
