@@ -25,8 +25,9 @@ public static class LiveProcess
 
 
     /// <summary>smaps_rollup alone: the process's totals without a page-table walk per mapping; null when it is gone.</summary>
-    public static Formats.Procfs.SmapsCounters? Rollup(int pid, ProcRoot? proc = null) =>
+    public static Figures? Rollup(int pid, ProcRoot? proc = null) =>
         (proc ?? ProcRoot.Default).ProcessText(pid, "smaps_rollup") is { } text
-            ? Formats.Procfs.SmapsFile.Parse(System.Text.Encoding.UTF8.GetBytes(text)).Items.FirstOrDefault()?.Counters
+            && Formats.Procfs.SmapsFile.Parse(System.Text.Encoding.UTF8.GetBytes(text)).Items.FirstOrDefault() is { } rollup
+            ? Figures.Of(rollup.Map, rollup.Counters)
             : null;
 }

@@ -208,3 +208,17 @@ public class RuntimeModuleTests
         Assert.Equal(new FileOwner(Kinds.MappedFile, "/usr/lib/locale/locale-archive"), At(a, 0x7fa000000000).Owner);
     }
 }
+
+/// <summary>The layers of docs/architecture.md, as the compiler sees them.</summary>
+public class LayerTests
+{
+    [Fact]
+    public void The_cli_uses_no_parser_and_reporting_no_source()
+    {
+        static IEnumerable<string> References(Type t) => t.Assembly.GetReferencedAssemblies().Select(a => a.Name!);
+        Assert.DoesNotContain("Memlens.Formats", References(typeof(Memlens.Cli.Program)));
+        Assert.DoesNotContain("Memlens.Cli", References(typeof(Memlens.Reporting.ReportBuilder)));
+        Assert.DoesNotContain("Memlens.Reporting", References(typeof(Memlens.Core.Analysis.Analyzer)));
+        Assert.DoesNotContain("Memlens.Core", References(typeof(Memlens.Formats.Procfs.MapsFile)));
+    }
+}
