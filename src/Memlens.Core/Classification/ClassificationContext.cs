@@ -8,6 +8,7 @@ namespace Memlens.Core.Classification;
 public sealed class ClassificationContext
 {
     private readonly Dictionary<Region, string> _hints = [];
+    private readonly Dictionary<Type, object> _facts = [];
 
     public ClassificationContext(RuntimeSignals signals, IReadOnlyDictionary<string, RuntimeIdentification> runtimes)
     {
@@ -29,6 +30,29 @@ public sealed class ClassificationContext
     public bool HasGlibc => Uses(GlibcNames.Module);
     public ImageLayout? ExeLayout => Signals.ExeLayout;
     public ulong PageSize => Snapshot.PageSize;
+
+    /// <summary>Facts a module computes once per classification and its rules share (the JVM's sizes, V8's build).</summary>
+    public T Facts<T>(Func<ClassificationContext, T> compute) where T : class
+    {
+        if (_facts.TryGetValue(typeof(T), out var known)) return (T)known;
+        var made = compute(this);
+        _facts[typeof(T)] = made;
+        return made;
+    }
+
+    /// <summary>Maximal runs of adjacent unclaimed regions that each satisfy <paramref name="member"/>.</summary>
+    public IEnumerable<List<Region>> UnclaimedRuns(Func<Region, bool> member)
+    {
+        List<Region>? run = null;
+        foreach (var r in Regions)
+        {
+            bool fits = !IsClaimed(r) && member(r);
+            if (fits && run is not null && Adjacent(run[^1], r)) { run.Add(r); continue; }
+            if (run is not null) yield return run;
+            run = fits ? [r] : null;
+        }
+        if (run is not null) yield return run;
+    }
 
     public static string LibraryName(string path) => System.IO.Path.GetFileName(path);
 
@@ -52,18 +76,7 @@ public sealed class ClassificationContext
     public Region? Find(ulong address) => Region.Find(Regions, address);
 
     /// <summary>Maximal runs of adjacent, unclaimed, private anonymous regions: how reservations look once split by commits.</summary>
-    public IEnumerable<List<Region>> UnclaimedAnonymousRuns()
-    {
-        List<Region>? run = null;
-        foreach (var r in Regions)
-        {
-            bool fits = !IsClaimed(r) && r.IsPrivateAnonymous;
-            if (fits && run is not null && Adjacent(run[^1], r)) { run.Add(r); continue; }
-            if (run is not null) yield return run;
-            run = fits ? [r] : null;
-        }
-        if (run is not null) yield return run;
-    }
+    public IEnumerable<List<Region>> UnclaimedAnonymousRuns() => UnclaimedRuns(r => r.IsPrivateAnonymous);
 }
 
 /// <summary>One classification rule: claims the regions it has evidence for, and leaves the rest alone.</summary>

@@ -40,6 +40,8 @@ public sealed record ProcessSnapshot
     public IReadOnlyDictionary<string, byte[]> RawFiles { get; init; } = new Dictionary<string, byte[]>();
     /// <summary>Runtime metrics pages saved with a snapshot (metrics.N.txt), as (where it came from, text).</summary>
     public IReadOnlyList<(string Source, string Text)> MetricsPages { get; init; } = [];
+    /// <summary>Files a runtime publishes for tools to read without attaching, by what they are ("hsperfdata": HotSpot's perf-data file).</summary>
+    public IReadOnlyDictionary<string, byte[]> RuntimeFiles { get; init; } = new Dictionary<string, byte[]>();
 
     /// <summary>The threads read from task/, or, without task/, the count status gives.</summary>
     public int ThreadCount => Threads.Count > 0 ? Threads.Count : (int)Math.Clamp(Status?.Threads ?? 0, 0, int.MaxValue);

@@ -19,13 +19,13 @@ internal sealed class ProcDirectory(ISnapshotFiles files, bool live, bool keepRa
     public IReadOnlyDictionary<string, byte[]> Raw => _raw;
 
     /// <summary>Reads a file relative to the root; null with a warning when it is missing or unreadable (unless optional).</summary>
-    public byte[]? Read(string name, bool warnIfMissing = true)
+    public byte[]? Read(string name, bool warnIfMissing = true, bool text = true)
     {
         var outcome = Files.TryRead(name, out var bytes);
         switch (outcome)
         {
             case ProcFileReader.Outcome.Read:
-                if (!live) bytes = Formats.Text.LineEndings.ToLf(bytes);   // copied through Windows, or pasted
+                if (!live && text) bytes = Formats.Text.LineEndings.ToLf(bytes);   // copied through Windows, or pasted
                 _raw[name] = bytes;
                 return bytes;
             case ProcFileReader.Outcome.Denied:

@@ -47,6 +47,7 @@ internal static class SnapshotLoader
         if (regions.Count == 0) throw new MemlensException(ExitCode.BadInput, $"{source}: no mappings could be read (maps/smaps empty or corrupt)");
         foreach (var p in problems) dir.Warnings.Add(p + " (the report is partial)");
 
+        var runtimeFiles = RuntimeFiles(dir, regions);
         var cmdline = dir.Read("cmdline", warnIfMissing: false);
         var comm = dir.Read("comm", warnIfMissing: false);
         var cgroup = dir.Read("cgroup", warnIfMissing: false);
@@ -73,6 +74,7 @@ internal static class SnapshotLoader
             Images = images(regions),
             Memory = memory,
             RawFiles = dir.Raw,
+            RuntimeFiles = runtimeFiles,
             Warnings = dir.Warnings.Distinct().ToList(),
         };
         return snapshot;
@@ -88,6 +90,19 @@ internal static class SnapshotLoader
         if (code is null) return null;
         warnings.Add($"the executable's path was not recorded: taken to be {code.Map.FilePath}, the file of the lowest executable mapping");
         return code.Map.FilePath;
+    }
+
+    /// <summary>
+    /// HotSpot's perf-data file, which the JVM maps (rw-s /tmp/hsperfdata_USER/PID) for jstat to read: read through
+    /// /proc/PID/root so a JVM in a container is read in its own mount namespace; a snapshot holds the same path.
+    /// </summary>
+    private static Dictionary<string, byte[]> RuntimeFiles(ProcDirectory dir, IReadOnlyList<Region> regions)
+    {
+        var files = new Dictionary<string, byte[]>(StringComparer.Ordinal);
+        var perf = regions.FirstOrDefault(r => r.Map.Shared && r.Map.FilePath.StartsWith("/tmp/hsperfdata_", StringComparison.Ordinal));
+        if (perf is not null && dir.Read("root" + perf.Map.FilePath, warnIfMissing: false, text: false) is { Length: > 0 and <= Formats.Jvm.PerfDataFile.MaxBytes } bytes)
+            files["hsperfdata"] = bytes;
+        return files;
     }
 
     private static T? Parse<T>(byte[]? bytes, Func<byte[], T?> parse) where T : class => bytes is null ? null : parse(bytes);

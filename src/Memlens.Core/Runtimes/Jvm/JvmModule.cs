@@ -18,7 +18,7 @@ public sealed class JvmModule : IRuntimeModule
         return evidence.Count == 0 ? null : new RuntimeIdentification(Name, evidence);
     }
 
-    public IReadOnlyList<PhasedRule> Rules { get; } = [new(RulePhase.Reservations, new JvmRule())];
+    public IReadOnlyList<PhasedRule> Rules { get; } = [new(RulePhase.Files, new JvmFileRule()), new(RulePhase.Reservations, new JvmRule())];
 
     public IEnumerable<Finding> Findings(FindingContext context)
     {

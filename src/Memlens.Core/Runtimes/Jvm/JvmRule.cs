@@ -1,48 +1,182 @@
-using System.Globalization;
 using Memlens.Core.Classification;
 using Memlens.Core.Model;
 
 namespace Memlens.Core.Runtimes.Jvm;
 
 /// <summary>
-/// HotSpot (libjvm.so mapped): the Java heap, reserved once at -Xmx and committed as it grows; the compressed class
-/// space (1 GiB reserve by default); the code cache (rwx, ReservedCodeCacheSize, 240 MiB with tiered compilation).
-/// Thread stacks and their 16 KiB guard zones are found by the stack rules.
+/// HotSpot's reservations (research/runtime-facts-2.md §9), each a gap-free run of mappings of a size the JVM's own
+/// counters (or its options, or its defaults) give: the Java heap (MaxHeapSize, ending at 4 or 32 GiB with compressed
+/// oops, with the CDS archived-heap regions inside it), the CDS archive and the compressed class space right after it,
+/// the segmented code cache (ReservedCodeCacheSize, three rwx heads), and metaspace nodes (64 MiB, committed in
+/// 64 KiB granules). Thread stacks and their guard zones are found by the stack rules.
 /// </summary>
 public sealed class JvmRule : IClassificationRule
 {
+    private const ulong FourGiB = 4UL << 30, ThirtyTwoGiB = 32UL << 30;
+
     public void Apply(ClassificationContext context)
     {
-        ulong? xmx = MaxHeap(context.Snapshot.Cmdline);
+        var facts = JvmFacts.Of(context);
+        ClaimHeap(context, facts);
+        ClaimCdsAndClassSpace(context, facts);
+        ClaimCodeCache(context, facts);
+        ClaimMetaspace(context, facts);
+        ClaimGcTables(context, facts);
+    }
+
+    private static bool IsCds(Region r) => r.Map.FileBacked && System.IO.Path.GetFileName(r.Map.FilePath) is { } n && n.StartsWith("classes", StringComparison.Ordinal) && n.EndsWith(".jsa", StringComparison.Ordinal);
+
+    private static ulong Sum(IEnumerable<Region> regions) => regions.Aggregate(0UL, (a, r) => a + r.Size);
+
+    /// <summary>Sub-runs of <paramref name="run"/> (from one region boundary to another) whose size is exactly one of <paramref name="sizes"/>.</summary>
+    private static IEnumerable<List<Region>> Windows(List<Region> run, params ulong[] sizes)
+    {
+        for (int i = 0; i < run.Count; i++)
+        {
+            ulong total = 0;
+            for (int j = i; j < run.Count; j++)
+            {
+                total += run[j].Size;
+                if (sizes.Contains(total)) yield return run.GetRange(i, j - i + 1);
+                if (total > sizes.Max()) break;
+            }
+        }
+    }
+
+    private static void ClaimHeap(ClassificationContext context, JvmFacts facts)
+    {
+        var runs = context.UnclaimedRuns(r => r.IsPrivateAnonymous || IsCds(r)).ToList();
+        List<Region>? heap = null;
+        string why;
+        if (facts.MaxHeap is ulong max)
+        {
+            // -Xmx is rounded up to the heap's alignment (up to 32 MiB regions); the perf-data figure is exact.
+            var sizes = new[] { max }.Concat(Enumerable.Range(20, 6).Select(b => AlignUp(max, 1UL << b))).Distinct().ToArray();
+            var windows = runs.SelectMany(run => Windows(run, sizes)).Where(w => w.Any(r => r.IsPrivateAnonymous)).ToList();
+            heap = windows.FirstOrDefault(w => w[^1].End is FourGiB or ThirtyTwoGiB) ?? windows.FirstOrDefault();
+            why = $"a gap-free run of {(heap is null ? "" : Bytes.Format(Sum(heap)))} mappings, the maximum heap size {Bytes.Format(max)} from {facts.MaxHeapSource}: HotSpot reserves the whole heap once and commits it as it grows";
+        }
+        else
+        {
+            // Compressed oops put the heap right below 4 GiB (unscaled) or 32 GiB (zero-based).
+            heap = runs.Select(run => run.FindIndex(r => r.End is FourGiB or ThirtyTwoGiB) is int i and >= 0 ? run.GetRange(0, i + 1) : null)
+                .FirstOrDefault(w => w is not null && Sum(w) >= 16 * Bytes.MiB);
+            why = "a gap-free run of mappings ending exactly at 4 or 32 GiB, where HotSpot puts a compressed-oops heap (the maximum heap size is not known: no perf-data file or -Xmx)";
+        }
+        if (heap is null) return;
+        foreach (var r in heap)
+        {
+            string detail = IsCds(r) ? "CDS archived heap region" : r.Map.NoAccess ? "reserved" : "committed";
+            string evidence = IsCds(r) ? $"{why}; this part maps the CDS archive's archived heap objects ({r.Map.FilePath})" : why;
+            context.Claim(r, JvmOwner.Heap, detail, evidence, facts.PerfData is not null ? Confidence.Confirmed : Confidence.Inferred);
+        }
+    }
+
+    private static void ClaimCdsAndClassSpace(ClassificationContext context, JvmFacts facts)
+    {
+        Region? last = null;
+        foreach (var r in context.Regions.Where(r => !context.IsClaimed(r) && IsCds(r)).ToList())
+        {
+            context.Claim(r, JvmOwner.Cds, "mapped", $"the JVM's class data sharing archive {r.Map.FilePath} (JEP 341): shared class metadata mapped from the file", Confidence.Confirmed);
+            last = r;
+        }
+        Region? after = last is null ? null : context.Next(last);
+        if (after is not null && !context.IsClaimed(after) && after.IsPrivateAnonymous && after.Map.NoAccess && context.Adjacent(last!, after) && after.Size < 64 * Bytes.MiB)
+        {
+            context.Claim(after, JvmOwner.Cds, "reserved", "the rest of the CDS archive's reservation, directly after its mapped part", Confidence.Inferred);
+            last = after;
+        }
+        // The compressed class space is reserved right after the CDS archive; without CDS, it is the run of its exact size.
+        var runs = context.UnclaimedAnonymousRuns().ToList();
+        var next = last is null ? null : context.Next(last);
+        var space = next is not null && context.Adjacent(last!, next)
+            ? runs.Where(run => run[0] == next).SelectMany(run => Windows(run, facts.ClassSpace)).FirstOrDefault(w => w[0] == next)
+            : null;
+        space ??= runs.SelectMany(run => Windows(run, facts.ClassSpace)).FirstOrDefault(w => Sum(w.Where(r => r.Map.NoAccess)) * 10 >= facts.ClassSpace * 9);
+        if (space is null) return;
+        foreach (var r in space)
+            context.Claim(r, JvmOwner.ClassSpace, r.Map.NoAccess ? "reserved" : "committed",
+                $"a gap-free run of exactly {Bytes.Format(facts.ClassSpace)} ({facts.ClassSpaceSource}){(next is not null && space[0] == next ? ", directly after the CDS archive" : "")}: the compressed class space, reserved once and committed as classes load", Confidence.Inferred);
+    }
+
+    private static void ClaimCodeCache(ClassificationContext context, JvmFacts facts)
+    {
         foreach (var run in context.UnclaimedAnonymousRuns().ToList())
         {
-            ulong total = (ulong)run.Sum(r => (decimal)r.Size);
-            if (xmx is ulong max && total >= max && total <= max + (64 * Bytes.MiB))
-                ClaimAll(context, run, "Java heap", $"a gap-free anonymous run of {Bytes.Format(total)} matching -Xmx{Bytes.Format(max)} on the command line: HotSpot reserves the heap once at -Xmx and commits it as it grows");
-            else if (total == Bytes.GiB && run.Any(r => r.Map.NoAccess))
-                ClaimAll(context, run, "Java compressed class space", "a gap-free anonymous run of exactly 1 GiB: CompressedClassSpaceSize's default reservation, committed as classes load");
-            else if (run.Any(r => r.Map.Executable && r.Map.Writable) && total <= 256 * Bytes.MiB)
-                ClaimAll(context, run, "JVM code cache", $"a gap-free anonymous run of {Bytes.Format(total)} holding rwx pages: the JIT code cache (ReservedCodeCacheSize, 240 MiB with tiered compilation)");
+            int first = run.FindIndex(r => r.Map.Executable && r.Map.Writable);
+            if (first < 0) continue;
+            var tail = run.GetRange(first, run.Count - first);
+            var window = Windows(tail, facts.CodeCache).FirstOrDefault(w => w[0] == tail[0]);
+            string why = $"a gap-free run of exactly {Bytes.Format(facts.CodeCache)} ({facts.CodeCacheSource}) that starts with an rwx mapping: the JIT code cache, whose segments (non-nmethods, profiled, non-profiled) each start with a committed rwx head";
+            if (window is null)
+            {
+                int lastRwx = tail.FindLastIndex(r => r.Map.Executable && r.Map.Writable);
+                int end = lastRwx + 1 < tail.Count && tail[lastRwx + 1].Map.NoAccess ? lastRwx + 1 : lastRwx;
+                window = tail.GetRange(0, end + 1);
+                if (Sum(window) > facts.CodeCache) continue;
+                why = $"a gap-free run of {Bytes.Format(Sum(window))} holding rwx mappings, within the code cache's {Bytes.Format(facts.CodeCache)} ({facts.CodeCacheSource}): JIT-compiled code";
+            }
+            foreach (var r in window)
+                context.Claim(r, JvmOwner.CodeCache, r.Map.NoAccess ? "reserved" : "committed", why, Confidence.Inferred);
         }
     }
 
-    private static void ClaimAll(ClassificationContext context, List<Region> run, string owner, string evidence)
+    private static void ClaimMetaspace(ClassificationContext context, JvmFacts facts)
     {
-        foreach (var r in run) context.Claim(r, new LabelledOwner(Kinds.Jvm, owner), r.Map.NoAccess ? "reserved" : "committed", evidence, Confidence.Inferred);
-    }
-
-    /// <summary>The last -Xmx on the command line (the JVM uses the last), in bytes.</summary>
-    public static ulong? MaxHeap(IReadOnlyList<string> cmdline)
-    {
-        ulong? result = null;
-        foreach (var arg in cmdline)
+        ulong left = facts.MetaspaceReserved ?? ulong.MaxValue;
+        foreach (var run in context.UnclaimedAnonymousRuns().ToList())
         {
-            if (!arg.StartsWith("-Xmx", StringComparison.Ordinal) || arg.Length < 5) continue;
-            string v = arg[4..];
-            ulong unit = char.ToLowerInvariant(v[^1]) switch { 'k' => Bytes.KiB, 'm' => Bytes.MiB, 'g' => Bytes.GiB, 't' => Bytes.TiB, _ => 1 };
-            if (unit != 1) v = v[..^1];
-            if (ulong.TryParse(v, NumberStyles.None, CultureInfo.InvariantCulture, out ulong n)) result = n * unit;
+            for (int i = 0; i < run.Count && left >= JvmFacts.MetaspaceNode; i++)
+            {
+                if (run[i].Start % (4 * Bytes.MiB) != 0 || run[i].Map.NoAccess || context.IsClaimed(run[i])) continue;
+                var node = Windows(run.GetRange(i, run.Count - i), JvmFacts.MetaspaceNode).FirstOrDefault(w => w[0] == run[i]);
+                // Committed in 64 KiB granules, with reservations between: the shape of a metaspace node, not of a malloc heap.
+                if (node is null || !node.Any(r => r.Map.NoAccess) || node.Where(r => !r.Map.NoAccess).Any(r => r.Size % (64 * Bytes.KiB) != 0)) continue;
+                foreach (var r in node)
+                    context.Claim(r, JvmOwner.Metaspace, r.Map.NoAccess ? "reserved" : "committed",
+                        $"a gap-free run of exactly 64 MiB starting on a 4 MiB boundary, committed in 64 KiB granules: a metaspace node (JEP 387){(facts.MetaspaceReserved is ulong m ? $"; the JVM's counters give {Bytes.Format(m)} of non-class metaspace reserved (sun.gc.metaspace.maxCapacity − compressed class space)" : "")}", Confidence.Inferred);
+                left -= JvmFacts.MetaspaceNode;
+                i += node.Count - 1;
+            }
         }
-        return result;
     }
+
+    /// <summary>
+    /// The collector's side tables are sized from the heap and committed in proportion to it (g1CollectedHeap.cpp
+    /// create_aux_memory_mapper; the card table and block offset table are heap/512, G1's mark bitmaps heap/64): each is
+    /// a committed head and a reserved tail whose sum is that size (give or take a neighbour the kernel merged, 2 MiB).
+    /// G1's concurrent mark stack is 32 MiB (MarkStackSize 4M entries of 8 bytes).
+    /// </summary>
+    private static void ClaimGcTables(ClassificationContext context, JvmFacts facts)
+    {
+        if (facts.MaxHeap is not ulong heap) return;
+        const ulong slop = 2 * Bytes.MiB;
+        ulong card = heap / 512, bitmap = heap / 64;
+        bool g1 = facts.Collector is { } c && (c == "GarbageFirst" || c.StartsWith("G1", StringComparison.Ordinal));
+        foreach (var run in context.UnclaimedAnonymousRuns().ToList())
+        {
+            for (int i = 0; i < run.Count; i++)
+            {
+                var r = run[i];
+                if (g1 && r.Size == 32 * Bytes.MiB && !r.Map.NoAccess && r.Start % (32 * Bytes.MiB) == 0)
+                {
+                    context.Claim(r, JvmOwner.GcData, "mark stack", "an rw mapping of exactly 32 MiB on a 32 MiB boundary in a G1 JVM: G1's concurrent mark stack (MarkStackSize)", Confidence.Inferred);
+                    continue;
+                }
+                if (i + 1 >= run.Count || r.Map.NoAccess || !run[i + 1].Map.NoAccess) continue;
+                ulong pair = r.Size + run[i + 1].Size;
+                string? what = Near(pair, bitmap, slop) ? $"heap/64 = {Bytes.Format(bitmap)}: a mark bitmap"
+                    : Near(pair, card, slop) ? $"heap/512 = {Bytes.Format(card)}: a card table, block offset table or card counts table" : null;
+                if (what is null) continue;
+                string why = $"a committed head ({Bytes.Format(r.Size)}) and reserved tail of {Bytes.Format(pair)} together ≈ {what}, for the {Bytes.Format(heap)} heap ({facts.MaxHeapSource}); committed in proportion to the heap";
+                context.Claim(r, JvmOwner.GcData, "committed", why, Confidence.Inferred);
+                context.Claim(run[i + 1], JvmOwner.GcData, "reserved", why, Confidence.Inferred);
+                i++;
+            }
+        }
+    }
+
+    private static bool Near(ulong value, ulong target, ulong slop) => value + slop >= target && value <= target + slop;
+
+    private static ulong AlignUp(ulong v, ulong a) => (v + a - 1) / a * a;
 }
