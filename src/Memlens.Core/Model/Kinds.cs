@@ -9,6 +9,8 @@ public static class Kinds
     public const string Go = "go";
     public const string Dotnet = "dotnet";
     public const string Jvm = "jvm";
+    public const string V8 = "v8";
+    public const string Python = "python";
     public const string MappedFile = "mapped-file";
     public const string SharedMemory = "shared-memory";
     public const string Kernel = "kernel";
@@ -17,5 +19,5 @@ public static class Kinds
     public const string Unattributed = "unattributed";
 
     public static readonly IReadOnlyList<string> All =
-        [Image, NativeHeap, Stack, Go, Dotnet, Jvm, MappedFile, SharedMemory, Kernel, Named, Unattributed];
+        [Image, NativeHeap, Stack, Go, Dotnet, Jvm, V8, Python, MappedFile, SharedMemory, Kernel, Named, Unattributed];
 }

@@ -8,6 +8,7 @@ using Memlens.Core.Runtimes.Jvm;
 using Memlens.Core.Runtimes.Kernel;
 using Memlens.Core.Runtimes.SharedMemory;
 using Memlens.Core.Runtimes.Stacks;
+using Memlens.Core.Runtimes.V8;
 
 namespace Memlens.Core.Runtimes;
 
@@ -23,6 +24,7 @@ public static class RuntimeCatalog
         new GoModule(),
         new DotnetModule(),
         new JvmModule(),
+        new V8Module(),
         new StacksModule(),
         new BrkHeapModule(),
         new GlibcModule(),

@@ -24,7 +24,7 @@ public sealed class GuardPatternStackRule : IClassificationRule
             var stack = context.Next(guard);
             if (stack is null || context.IsClaimed(guard) || context.IsClaimed(stack)) continue;
             if (!guard.IsPrivateAnonymous || !guard.Map.NoAccess || guard.Size > MaxGuardBytes) continue;
-            if (!stack.IsPrivateAnonymous || !stack.Map.Writable || stack.Size < MinStackBytes || !context.Adjacent(guard, stack)) continue;
+            if (!stack.IsPrivateAnonymous || !stack.Map.Writable || stack.Map.Executable || stack.Size < MinStackBytes || !context.Adjacent(guard, stack)) continue;
             var owner = UnidentifiedThreadStacks.Instance;
             context.Claim(stack, owner, "stack",
                 $"{Bytes.Format(stack.Size)} rw anonymous mapping directly above a {Bytes.Format(guard.Size)} PROT_NONE guard: the layout of a pthread stack; {why}", Confidence.Inferred);

@@ -18,7 +18,7 @@ public sealed class ThreadStackRule : IClassificationRule
         {
             if (thread.Syscall?.StackPointer is not ulong sp) continue;
             var r = context.Find(sp);
-            if (r is null || context.IsClaimed(r) || !r.IsPrivateAnonymous || !r.Map.Writable) continue;
+            if (r is null || context.IsClaimed(r) || !r.IsPrivateAnonymous || !r.Map.Writable || r.Map.Executable) continue;   // code is never a stack
             var owner = new ThreadStackOwner(thread.Tid, thread.Name, thread.Tid == context.Snapshot.Pid);
             context.Claim(r, owner, "stack",
                 $"holds the stack pointer {Bytes.Hex(sp)} of thread {thread.Tid} (task/{thread.Tid}/syscall)", Confidence.Confirmed);
