@@ -4,6 +4,7 @@ using Memlens.Core.Runtimes.Dotnet;
 using Memlens.Core.Runtimes.Glibc;
 using Memlens.Core.Runtimes.Go;
 using Memlens.Core.Runtimes.Images;
+using Memlens.Core.Runtimes.Jemalloc;
 using Memlens.Core.Runtimes.Jvm;
 using Memlens.Core.Runtimes.Kernel;
 using Memlens.Core.Runtimes.SharedMemory;
@@ -28,6 +29,7 @@ public static class RuntimeCatalog
         new StacksModule(),
         new BrkHeapModule(),
         new GlibcModule(),
+        new JemallocModule(),
         new SharedMemoryModule(),
         new ImagesModule(),
     ];
