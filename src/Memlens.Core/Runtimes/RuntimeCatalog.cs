@@ -7,6 +7,7 @@ using Memlens.Core.Runtimes.Images;
 using Memlens.Core.Runtimes.Jemalloc;
 using Memlens.Core.Runtimes.Jvm;
 using Memlens.Core.Runtimes.Kernel;
+using Memlens.Core.Runtimes.Python;
 using Memlens.Core.Runtimes.SharedMemory;
 using Memlens.Core.Runtimes.Stacks;
 using Memlens.Core.Runtimes.V8;
@@ -26,6 +27,7 @@ public static class RuntimeCatalog
         new DotnetModule(),
         new JvmModule(),
         new V8Module(),
+        new PythonModule(),
         new StacksModule(),
         new BrkHeapModule(),
         new GlibcModule(),
