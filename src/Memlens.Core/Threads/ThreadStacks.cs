@@ -34,7 +34,9 @@ public static class ThreadStacks
             string how = sp is null ? "" : $"stack pointer 0x{sp:x} ({from})";
             if (a.Kind == Kinds.Stack) rows.Add(Row(t, sp, region, analysis, how));
             else rows.Add(new ThreadStack(t.Tid, t.Name, sp, $"{region.Start:x}-{region.End:x}", null, null, null, $"inside {a.Owner}",
-                how + (a.Kind == Kinds.Go ? ": a g0 stack the Go runtime allocated in its heap (no cgo), counted in StackInuse" : "")));
+                how + (a.Kind != Kinds.Go ? "" : analysis.Runtimes.ContainsKey("glibc")
+                    ? ": a goroutine stack in the Go heap (this cgo thread is running Go code; its own pthread stack holds no stack pointer now), counted in StackInuse"
+                    : ": a g0 stack the Go runtime allocated in its heap (no cgo), counted in StackInuse")));
         }
         return rows;
     }

@@ -8,7 +8,10 @@ using Memlens.Core.Runtimes.Glibc;
 using Memlens.Core.Runtimes.Go;
 using Memlens.Core.Runtimes.Images;
 using Memlens.Core.Runtimes.Jvm;
+using Memlens.Core.Runtimes.Jemalloc;
 using Memlens.Core.Runtimes.Kernel;
+using Memlens.Core.Runtimes.Python;
+using Memlens.Core.Runtimes.V8;
 using Memlens.Core.Runtimes.SharedMemory;
 using Memlens.Core.Runtimes.Stacks;
 using Memlens.Tests.Support;
@@ -28,11 +31,11 @@ public class RuntimeModuleTests
         string[] expected =
         [
             nameof(KernelRule), nameof(NamedAnonymousRule), nameof(MainStackRule), nameof(BrkHeapRule),
-            nameof(DotnetFileRule), nameof(SharedMemoryRule), nameof(ImageRule),
-            "Arenas", nameof(ThreadStackRule), nameof(GlibcArenaRule),
-            "Summaries", nameof(DotnetReservationRule), nameof(JvmRule),
+            nameof(DotnetFileRule), nameof(JvmFileRule), nameof(SharedMemoryRule), nameof(ImageRule),
+            "Arenas", nameof(ThreadStackRule), nameof(GlibcArenaRule), nameof(JemallocRule),
+            "Summaries", nameof(DotnetReservationRule), nameof(JvmRule), nameof(V8Rule),
             nameof(GlibcMmapChunkRule),
-            nameof(GoRemainderRule), nameof(GuardPatternStackRule), nameof(MappedFileRule),
+            nameof(GoRemainderRule), nameof(PymallocRule), nameof(GuardPatternStackRule), nameof(MappedFileRule),
         ];
         Assert.Equal(expected, RuntimeCatalog.OrderedRules().Select(r => r.Rule.GetType().Name));
     }
@@ -181,7 +184,7 @@ public class RuntimeModuleTests
             7f8000000000-7f8001000000 r-xp 00000000 08:01 9 /usr/lib/jvm/java-17-openjdk-amd64/lib/server/libjvm.so
             """, cmdline: ["java", "-Xmx64m", "Main"]);
         var a = Alone(new JvmModule(), s);
-        Assert.Equal(new LabelledOwner(Kinds.Jvm, "Java heap"), At(a, 0xf0000000).Owner);
+        Assert.Equal(JvmOwner.Heap, At(a, 0xf0000000).Owner);
         Assert.Equal(Confidence.Inferred, At(a, 0xf0400000).Confidence);
     }
 

@@ -19,8 +19,26 @@ public sealed class SharedMemoryRule : IClassificationRule
                 : path == "/dev/zero" && r.Map.Deleted ? "/dev/zero (deleted): a MAP_SHARED|MAP_ANONYMOUS mapping (shmem_zero_setup)"
                 : null;
             if (evidence is null) continue;
-            string owner = path.StartsWith("/SYSV", StringComparison.Ordinal) ? $"SysV shm key 0x{path[5..]}" : r.Map.FilePath;
+            string owner = path.StartsWith("/SYSV", StringComparison.Ordinal) ? $"SysV shm key 0x{path[5..]}"
+                : path == "/dev/zero" ? "shared anonymous memory"
+                : r.Map.FilePath;
+            if (Postgres(context) is { } what && Purpose(path, what) is { } purpose) (owner, evidence) = (purpose, $"{evidence}; in PostgreSQL ({what}) this is {purpose}");
             context.Claim(r, new LabelledOwner(Kinds.SharedMemory, owner), r.Map.Shared ? "shared" : "private copy", evidence, Confidence.Confirmed);
         }
     }
+
+    /// <summary>"the executable is postgres" when the process is a PostgreSQL server or backend, else null.</summary>
+    private static string? Postgres(ClassificationContext context) =>
+        context.Signals.ExeName is "postgres" or "postmaster" ? $"the executable is {context.Signals.ExeName}" : null;
+
+    /// <summary>
+    /// PostgreSQL 9.3+ keeps its main shared memory (shared_buffers, WAL buffers, lock and proc tables) in one shared
+    /// anonymous mapping, with a small SysV segment only as an interlock, and dynamic shared memory in /dev/shm/PostgreSQL.N
+    /// (src/backend/port/sysv_shmem.c, dsm_impl.c).
+    /// </summary>
+    private static string? Purpose(string path, string _) =>
+        path == "/dev/zero" ? "PostgreSQL main shared memory (shared_buffers, WAL buffers, lock tables)"
+        : path.StartsWith("/SYSV", StringComparison.Ordinal) ? "PostgreSQL SysV interlock segment"
+        : path.StartsWith("/dev/shm/PostgreSQL.", StringComparison.Ordinal) ? "PostgreSQL dynamic shared memory segment"
+        : null;
 }

@@ -13,12 +13,17 @@ public sealed class GuardPatternStackRule : IClassificationRule
     public const ulong MinStackBytes = 64 * Bytes.KiB;
     public const ulong MaxGuardBytes = 64 * Bytes.KiB;
 
+    /// <summary>Live threads whose stack pointer lies in memory a runtime owns (a goroutine stack), not on a stack of their own.</summary>
+    public static int ThreadsOffTheirStacks(ClassificationContext context) =>
+        context.Snapshot.Threads.Count(t => t.Syscall?.StackPointer is ulong sp && context.Find(sp)?.Attribution is { } a && a.Kind is not Kinds.Stack);
+
     public void Apply(ClassificationContext context)
     {
         bool allPointersRead = context.Snapshot.Threads.Count > 0 && context.Snapshot.Threads.All(t => t.Syscall?.StackPointer is not null);
-        string why = allPointersRead
-            ? "no live thread's stack pointer is in it: most likely a stack kept in glibc's stack cache after its thread exited"
-            : "not every thread's stack pointer could be read, so which thread it belongs to is unknown";
+        int elsewhere = ThreadsOffTheirStacks(context);
+        string why = !allPointersRead ? "not every thread's stack pointer could be read, so which thread it belongs to is unknown"
+            : elsewhere > 0 ? $"no thread's stack pointer is in it, but {elsewhere} live thread(s) are running on stacks a runtime allocated in its heap (in a cgo program, Go code runs on goroutine stacks): this is most likely one of their own pthread stacks"
+            : "no live thread's stack pointer is in it: most likely a stack kept in glibc's stack cache after its thread exited";
         foreach (var guard in context.Regions)
         {
             var stack = context.Next(guard);

@@ -10,6 +10,12 @@ public sealed class StacksModule() : EveryProcessModule("stacks",
     new(RulePhase.StackPointers, new ThreadStackRule()),
     new(RulePhase.Remainders, new GuardPatternStackRule()))
 {
+    /// <summary>The knob for thread stack size, in the terms of the runtime that made the threads.</summary>
+    private static string Knob(FindingContext context) => context.Runtimes.ContainsKey("jvm")
+        ? "In a JVM, -Xss (or -XX:ThreadStackSize) sets Java threads' stacks and -XX:VMThreadStackSize / -XX:CompilerThreadStackSize the JVM's own."
+        : context.Runtimes.ContainsKey("dotnet") ? "In .NET, DOTNET_DefaultStackSize sets new threads' stacks (and the Thread constructor's maxStackSize one thread's)."
+        : "pthread_attr_setstacksize or `ulimit -s` set the size.";
+
     public override IEnumerable<Finding> Findings(FindingContext context)
     {
         var b = context.Breakdown;
@@ -19,10 +25,14 @@ public sealed class StacksModule() : EveryProcessModule("stacks",
             var f = Figures.Sum(threads.Select(t => t.Figures));
             var sizes = threads.Select(t => t.Regions.Where(r => r.Attribution!.Detail == "stack").Sum(r => (decimal)r.Size)).GroupBy(x => x).OrderByDescending(g => g.Count()).First();
             yield return new Finding("Thread stacks", f.Virtual,
-                $"{threads.Count} thread stack(s) outside the main stack take {Format(f.Virtual)} of VSZ (most are {Format((ulong)sizes.Key)} each, the pthread default from RLIMIT_STACK) but only {Format(f.Rss)} resident: a stack uses RAM only for the depth it has reached. pthread_attr_setstacksize or `ulimit -s` set the size.");
+                $"{threads.Count} thread stack(s) outside the main stack take {Format(f.Virtual)} of VSZ (most are {Format((ulong)sizes.Key)} each, the pthread default from RLIMIT_STACK) but only {Format(f.Rss)} resident: a stack uses RAM only for the depth it has reached. {Knob(context)}");
         }
         var unknown = b.AllOwners.FirstOrDefault(o => o.Owner is UnidentifiedThreadStacks);
-        if (unknown is not null)
+        int elsewhere = context.Snapshot.Threads.Count(t => t.Syscall?.StackPointer is ulong sp && Region.Find(context.Regions, sp)?.Attribution is { Kind: not Kinds.Stack });
+        if (unknown is not null && elsewhere > 0)
+            yield return new Finding("Thread stacks holding no stack pointer", unknown.Figures.Virtual,
+                $"{unknown.Regions.Count(r => r.Attribution!.Detail == "stack")} stack-shaped mapping(s) ({Format(unknown.Figures.Virtual)}, {Format(unknown.Figures.Rss)} resident) hold no thread's stack pointer, while {elsewhere} live thread(s) run on stacks a runtime allocated in its heap (a cgo program's threads run Go code on goroutine stacks): these are most likely those threads' own pthread stacks, not dead threads'.");
+        else if (unknown is not null)
             yield return new Finding("Stacks with no live thread", unknown.Figures.Virtual,
                 $"{unknown.Regions.Count(r => r.Attribution!.Detail == "stack")} stack-shaped mapping(s) ({Format(unknown.Figures.Virtual)}, {Format(unknown.Figures.Rss)} resident) hold no live thread's stack pointer: typically stacks glibc keeps cached after their threads exit (up to 40 MiB, glibc.pthread.stack_cache_size).");
     }
