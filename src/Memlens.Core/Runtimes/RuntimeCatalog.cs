@@ -8,6 +8,7 @@ using Memlens.Core.Runtimes.Jemalloc;
 using Memlens.Core.Runtimes.Jvm;
 using Memlens.Core.Runtimes.Kernel;
 using Memlens.Core.Runtimes.Python;
+using Memlens.Core.Runtimes.Shapes;
 using Memlens.Core.Runtimes.SharedMemory;
 using Memlens.Core.Runtimes.Stacks;
 using Memlens.Core.Runtimes.V8;
@@ -34,6 +35,7 @@ public static class RuntimeCatalog
         new JemallocModule(),
         new SharedMemoryModule(),
         new ImagesModule(),
+        new ShapesModule(),
     ];
 
     /// <summary>The rules of the given modules in the order they run.</summary>

@@ -36,10 +36,11 @@ public sealed record ProcessInfo(int Pid, string? Comm, string? Exe, IReadOnlyLi
 
 public sealed record KindRow(string Kind, Figures Numbers);
 
-public sealed record GroupRow(string Kind, string Owner, Figures Numbers);
+/// <param name="Confidence">"confirmed", or "inferred" when any of the owner's regions is (docs/categories.md).</param>
+public sealed record GroupRow(string Kind, string Owner, Figures Numbers, string Confidence);
 
 public sealed record RegionRow(string Start, string End, string Perms, ulong Offset, string Device, ulong Inode, string Path,
-    string Kind, string Owner, string Detail, string Evidence, string? VmFlags, Figures Numbers);
+    string Kind, string Owner, string Detail, string Evidence, string? VmFlags, Figures Numbers, string Confidence, string? Hint);
 
 /// <summary>The Go runtime section: present when the executable is a Go binary (docs/json.md, "go").</summary>
 public sealed record GoReport(string? Version, string? Cgo, IReadOnlyList<string> MetricsSources, IReadOnlyDictionary<string, ulong> MemStats,

@@ -13,7 +13,7 @@ public static class TerminalMapsWriter
         foreach (var r in regions)
         {
             table.Add($"{r.Start}-{r.End}", r.Perms, Size(r.Numbers.Virtual), Size(r.Numbers.Rss), Size(r.Numbers.Pss),
-                Size(r.Numbers.Private), Size(r.Numbers.Swap), r.Kind, Shorten(r.Owner, 48), r.Detail);
+                Size(r.Numbers.Private), Size(r.Numbers.Swap), r.Kind, Shorten(r.Owner, 48) + (r.Confidence == "inferred" ? " *" : ""), r.Detail);
         }
         table.WriteTo(w);
         if (evidence)

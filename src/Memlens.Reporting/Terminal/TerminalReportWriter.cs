@@ -31,7 +31,7 @@ public static class TerminalReportWriter
         {
             table.Add(Cells(kind.Kind, kind.Numbers));
             var owners = r.Groups.Where(g => g.Kind == kind.Kind).ToList();
-            foreach (var g in owners.Take(ownersPerKind)) table.Add(Cells("  " + Shorten(g.Owner, 52), g.Numbers));
+            foreach (var g in owners.Take(ownersPerKind)) table.Add(Cells("  " + Shorten(g.Owner, g.Confidence == "inferred" ? 50 : 52) + (g.Confidence == "inferred" ? " *" : ""), g.Numbers));
             if (owners.Count > ownersPerKind)
             {
                 var rest = owners.Skip(ownersPerKind).ToList();
@@ -41,6 +41,8 @@ public static class TerminalReportWriter
         table.AddRule();
         table.Add(Cells("total (Σ every mapping)", t));
         table.WriteTo(w);
+        if (r.Groups.Any(g => g.Confidence == "inferred"))
+            w.WriteLine("* inferred: the runtime is identified by another signal and these mappings match its documented layout (the evidence says which: memlens maps --evidence)");
         if (t.Virtual != h.Vsz)
             w.WriteLine($"The total lists {Size(t.Virtual - h.Vsz)} more than VSZ: {(r.Regions.Any(x => x.Path == "[vsyscall]") ? "[vsyscall] is in maps but outside the mm (see RECONCILIATION)" : "see RECONCILIATION")}.");
         w.WriteLine();

@@ -12,6 +12,7 @@ using Memlens.Core.Runtimes.Jemalloc;
 using Memlens.Core.Runtimes.Kernel;
 using Memlens.Core.Runtimes.Python;
 using Memlens.Core.Runtimes.V8;
+using Memlens.Core.Runtimes.Shapes;
 using Memlens.Core.Runtimes.SharedMemory;
 using Memlens.Core.Runtimes.Stacks;
 using Memlens.Tests.Support;
@@ -35,7 +36,7 @@ public class RuntimeModuleTests
             "Arenas", nameof(ThreadStackRule), nameof(GlibcArenaRule), nameof(JemallocRule),
             "Summaries", nameof(DotnetReservationRule), nameof(JvmRule), nameof(V8Rule),
             nameof(GlibcMmapChunkRule),
-            nameof(GoRemainderRule), nameof(PymallocRule), nameof(GuardPatternStackRule), nameof(MappedFileRule),
+            nameof(GoRemainderRule), nameof(PymallocRule), nameof(GuardPatternStackRule), nameof(MappedFileRule), nameof(ShapeHintRule),
         ];
         Assert.Equal(expected, RuntimeCatalog.OrderedRules().Select(r => r.Rule.GetType().Name));
     }
@@ -132,11 +133,14 @@ public class RuntimeModuleTests
     }
 
     [Fact]
-    public void Glibc_not_mapped_claims_no_arena()
+    public void Glibc_not_mapped_claims_no_arena_and_the_shape_is_a_hint()
     {
-        var a = Alone(new GlibcModule(), Synthetic.Process(GlibcLayout.Split('\n')[0] + "\n" + GlibcLayout.Split('\n')[1]));
+        var s = Synthetic.Process(GlibcLayout.Split('\n')[0] + "\n" + GlibcLayout.Split('\n')[1]);
+        var a = Analyzer.Analyze(s, modules: [new GlibcModule(), new ShapesModule()]);
         Assert.False(a.Runtimes.ContainsKey("glibc"));
         Assert.All(a.Regions, r => Assert.Equal(Kinds.Unattributed, r.Attribution!.Kind));
+        Assert.Contains("shaped like a glibc malloc arena heap", At(a, 0x7f1200000000).Hint, StringComparison.Ordinal);
+        Assert.Contains("glibc is not identified", At(a, 0x7f1200000000).Evidence, StringComparison.Ordinal);
     }
 
     [Fact]

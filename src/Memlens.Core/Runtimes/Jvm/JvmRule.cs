@@ -17,11 +17,11 @@ public sealed class JvmRule : IClassificationRule
     public void Apply(ClassificationContext context)
     {
         var facts = JvmFacts.Of(context);
-        ClaimHeap(context, facts);
+        ulong? heap = ClaimHeap(context, facts);
         ClaimCdsAndClassSpace(context, facts);
         ClaimCodeCache(context, facts);
         ClaimMetaspace(context, facts);
-        ClaimGcTables(context, facts);
+        if (heap is ulong h) ClaimGcTables(context, facts, h);
     }
 
     private static bool IsCds(Region r) => r.Map.FileBacked && System.IO.Path.GetFileName(r.Map.FilePath) is { } n && n.StartsWith("classes", StringComparison.Ordinal) && n.EndsWith(".jsa", StringComparison.Ordinal);
@@ -43,7 +43,8 @@ public sealed class JvmRule : IClassificationRule
         }
     }
 
-    private static void ClaimHeap(ClassificationContext context, JvmFacts facts)
+    /// <returns>the heap's size as found (its reservation), or null when no heap was found.</returns>
+    private static ulong? ClaimHeap(ClassificationContext context, JvmFacts facts)
     {
         var runs = context.UnclaimedRuns(r => r.IsPrivateAnonymous || IsCds(r)).ToList();
         List<Region>? heap = null;
@@ -63,13 +64,14 @@ public sealed class JvmRule : IClassificationRule
                 .FirstOrDefault(w => w is not null && Sum(w) >= 16 * Bytes.MiB);
             why = "a gap-free run of mappings ending exactly at 4 or 32 GiB, where HotSpot puts a compressed-oops heap (the maximum heap size is not known: no perf-data file or -Xmx)";
         }
-        if (heap is null) return;
+        if (heap is null) return null;
         foreach (var r in heap)
         {
             string detail = IsCds(r) ? "CDS archived heap region" : r.Map.NoAccess ? "reserved" : "committed";
             string evidence = IsCds(r) ? $"{why}; this part maps the CDS archive's archived heap objects ({r.Map.FilePath})" : why;
             context.Claim(r, JvmOwner.Heap, detail, evidence, facts.PerfData is not null ? Confidence.Confirmed : Confidence.Inferred);
         }
+        return facts.MaxHeap ?? Sum(heap);
     }
 
     private static void ClaimCdsAndClassSpace(ClassificationContext context, JvmFacts facts)
@@ -147,9 +149,8 @@ public sealed class JvmRule : IClassificationRule
     /// a committed head and a reserved tail whose sum is that size (give or take a neighbour the kernel merged, 2 MiB).
     /// G1's concurrent mark stack is 32 MiB (MarkStackSize 4M entries of 8 bytes).
     /// </summary>
-    private static void ClaimGcTables(ClassificationContext context, JvmFacts facts)
+    private static void ClaimGcTables(ClassificationContext context, JvmFacts facts, ulong heap)
     {
-        if (facts.MaxHeap is not ulong heap) return;
         const ulong slop = 2 * Bytes.MiB;
         ulong card = heap / 512, bitmap = heap / 64;
         bool g1 = facts.Collector is { } c && (c == "GarbageFirst" || c.StartsWith("G1", StringComparison.Ordinal));
@@ -168,7 +169,7 @@ public sealed class JvmRule : IClassificationRule
                 string? what = Near(pair, bitmap, slop) ? $"heap/64 = {Bytes.Format(bitmap)}: a mark bitmap"
                     : Near(pair, card, slop) ? $"heap/512 = {Bytes.Format(card)}: a card table, block offset table or card counts table" : null;
                 if (what is null) continue;
-                string why = $"a committed head ({Bytes.Format(r.Size)}) and reserved tail of {Bytes.Format(pair)} together ≈ {what}, for the {Bytes.Format(heap)} heap ({facts.MaxHeapSource}); committed in proportion to the heap";
+                string why = $"a committed head ({Bytes.Format(r.Size)}) and reserved tail of {Bytes.Format(pair)} together ≈ {what}, for the {Bytes.Format(heap)} heap ({(facts.MaxHeap is null ? "its reservation as found" : facts.MaxHeapSource)}); committed in proportion to the heap";
                 context.Claim(r, JvmOwner.GcData, "committed", why, Confidence.Inferred);
                 context.Claim(run[i + 1], JvmOwner.GcData, "reserved", why, Confidence.Inferred);
                 i++;
