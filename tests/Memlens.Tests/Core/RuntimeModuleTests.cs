@@ -208,7 +208,7 @@ public class RuntimeModuleTests
             555500002000-555500003000 rw-p 00002000 08:01 11 /usr/bin/app
             555500003000-555500005000 rw-p 00000000 00:00 0
             7fa000000000-7fa000100000 r--p 00000000 08:01 12 /usr/lib/locale/locale-archive
-            """));
+            """) with { Exe = "/usr/bin/app" });
         var app = new FileOwner(Kinds.Image, "/usr/bin/app");
         Assert.Equal(["rodata", "text", "data", "bss"], a.Regions.Where(r => r.Attribution!.Owner == app).Select(r => r.Attribution!.Detail));
         Assert.Equal(Confidence.Inferred, At(a, 0x555500003000).Confidence);

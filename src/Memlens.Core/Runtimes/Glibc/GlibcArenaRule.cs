@@ -53,7 +53,12 @@ public sealed class GlibcArenaRule : IClassificationRule
             BinaryPrimitives.ReadUInt64LittleEndian(b[16..]), BinaryPrimitives.ReadUInt64LittleEndian(b[24..]));
     }
 
+    /// <summary>
+    /// The header agrees with an arena heap: sizes within HEAP_MAX_SIZE, and either the arena's malloc_state right after
+    /// this heap_info (the arena's first heap: ar_ptr = heap + 0x30) or a continuation heap (prev set). The rw head is
+    /// not compared with mprotect_size: a thread may grow the heap between reading maps and reading memory.
+    /// </summary>
     private static bool Plausible(HeapInfo h, Region head) =>
         h.Size > 0 && h.Size <= HeapMaxSize && h.MprotectSize <= HeapMaxSize && h.Size <= h.MprotectSize + Bytes.MiB
-        && (h.MprotectSize == head.Size || h.Size <= head.Size);
+        && (h.ArPtr == head.Start + 0x30 || (h.Prev != 0 && h.ArPtr != 0));
 }

@@ -19,9 +19,15 @@ public sealed class GlibcMmapChunkRule : IClassificationRule
     public void Apply(ClassificationContext context)
     {
         if (!context.HasGlibc) return;
+        Span<byte> probe = stackalloc byte[16];
         foreach (var r in context.Regions)
         {
             if (context.IsClaimed(r) || !r.IsPrivateAnonymous || !r.Map.Writable || r.Size < MinChunkBytes) continue;
+            if (!context.Snapshot.Memory.TryRead(r.Start, probe))
+            {
+                ClaimBySize(context, r);
+                continue;
+            }
             var (chunks, covered) = Walk(context.Snapshot.Memory, r.Start, r.Size, context.PageSize);
             if (chunks == 0 || covered * 2 < r.Size) continue;
             string rest = covered < r.Size
@@ -30,6 +36,19 @@ public sealed class GlibcMmapChunkRule : IClassificationRule
             context.Claim(r, GlibcMmappedChunks.Instance, "large allocations",
                 $"{chunks} malloc chunk header(s) with IS_MMAPPED set cover {Bytes.Format(covered)} from {Bytes.Hex(r.Start)}: allocations above the mmap threshold, each its own mmap{rest}", Confidence.Confirmed);
         }
+    }
+
+    /// <summary>
+    /// Memory unreadable (a copy of /proc files): a request of a power-of-two size becomes an mmap of that size plus one
+    /// page, for the chunk header (sysmalloc rounds request + SIZE_SZ up to pages). That shape, at or above the mmap
+    /// threshold, is a malloc'd block; inferred.
+    /// </summary>
+    private static void ClaimBySize(ClassificationContext context, Region r)
+    {
+        ulong request = r.Size - context.PageSize;
+        if (r.Map.Executable || request < MinChunkBytes || (request & (request - 1)) != 0) return;
+        context.Claim(r, GlibcMmappedChunks.Instance, "large allocations",
+            $"an anonymous rw mapping of {Bytes.Format(request)} + one page, the size glibc's malloc maps for a {Bytes.Format(request)} request above the mmap threshold (the page holds the chunk header); memory not readable, so the header was not checked", Confidence.Inferred);
     }
 
     /// <summary>Follows mmapped-chunk headers from start; how many there are and how many bytes they cover, up to size.</summary>

@@ -81,13 +81,15 @@ public sealed class ImageRule : IClassificationRule
     public const ulong MaxShapedBssBytes = 256 * Bytes.MiB;
 
     /// <summary>
-    /// Without the ELF headers: the unnamed anonymous rw mapping directly after the image's last, writable file
+    /// Without the ELF headers: the unnamed anonymous rw mapping directly after the executable's last, writable file
     /// segment is where the kernel maps the bss (load_elf_binary's set_brk / the loader's zero-fill), so it is the
     /// image's bss by its place, inferred.
     /// </summary>
     private static void ClaimBssByShape(ClassificationContext context, List<Region> regions)
     {
         var last = regions.MaxBy(r => r.End)!;
+        // Only the executable's: a library's bss is small or absent and the anonymous mapping after it is often not its.
+        if (last.Map.FilePath != context.Snapshot.Exe) return;
         var next = context.Next(last);
         if (!last.Map.Writable || last.Map.Shared || next is null || context.IsClaimed(next) || !next.IsPrivateAnonymous) return;
         if (!next.Map.Writable || next.Map.Path.Length > 0 || !context.Adjacent(last, next) || next.Size > MaxShapedBssBytes) return;

@@ -151,8 +151,9 @@ public sealed class JvmRule : IClassificationRule
     /// </summary>
     private static void ClaimGcTables(ClassificationContext context, JvmFacts facts, ulong heap)
     {
-        const ulong slop = 2 * Bytes.MiB;
         ulong card = heap / 512, bitmap = heap / 64;
+        // Allow for a neighbour the kernel merged, in proportion: a small heap's tables are small.
+        static ulong Slop(ulong target) => Math.Min(2 * Bytes.MiB, target / 16);
         bool g1 = facts.Collector is { } c && (c == "GarbageFirst" || c.StartsWith("G1", StringComparison.Ordinal));
         foreach (var run in context.UnclaimedAnonymousRuns().ToList())
         {
@@ -166,8 +167,8 @@ public sealed class JvmRule : IClassificationRule
                 }
                 if (i + 1 >= run.Count || r.Map.NoAccess || !run[i + 1].Map.NoAccess) continue;
                 ulong pair = r.Size + run[i + 1].Size;
-                string? what = Near(pair, bitmap, slop) ? $"heap/64 = {Bytes.Format(bitmap)}: a mark bitmap"
-                    : Near(pair, card, slop) ? $"heap/512 = {Bytes.Format(card)}: a card table, block offset table or card counts table" : null;
+                string? what = Near(pair, bitmap, Slop(bitmap)) ? $"heap/64 = {Bytes.Format(bitmap)}: a mark bitmap"
+                    : Near(pair, card, Slop(card)) ? $"heap/512 = {Bytes.Format(card)}: a card table, block offset table or card counts table" : null;
                 if (what is null) continue;
                 string why = $"a committed head ({Bytes.Format(r.Size)}) and reserved tail of {Bytes.Format(pair)} together ≈ {what}, for the {Bytes.Format(heap)} heap ({(facts.MaxHeap is null ? "its reservation as found" : facts.MaxHeapSource)}); committed in proportion to the heap";
                 context.Claim(r, JvmOwner.GcData, "committed", why, Confidence.Inferred);

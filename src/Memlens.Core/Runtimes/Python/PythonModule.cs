@@ -84,12 +84,13 @@ public sealed class PymallocRule : IClassificationRule
                 context.Claim(r, PymallocArenas.Instance, "arenas",
                     $"{pools} of the {pools + empty + other} {Bytes.Format(pool)}-aligned pools of this {Bytes.Format(r.Size)} mapping begin with a pymalloc pool_header (size class, offsets) and {empty} are untouched, {where}{(other > 0 ? $"; {other} hold something else (a neighbouring mapping the kernel merged)" : "")}", Confidence.Confirmed);
             }
-            else if (pools + empty + other == 0 && (r.Size % arena == 0 || r.Size >= 2 * arena))
+            else if (pools + empty + other == 0 && r.Size % arena == 0)
             {
-                ulong rest = r.Size % arena;
-                context.Claim(r, PymallocArenas.Instance, rest == 0 ? "arenas" : "arenas (and a merged neighbour)",
-                    $"an anonymous rw mapping of {Bytes.Format(r.Size)} = {r.Size / arena} × {Bytes.Format(arena)}{(rest == 0 ? "" : $" and {Bytes.Format(rest)} more, which may be another mapping the kernel merged with them")} {where}: pymalloc maps each arena with its own mmap and the kernel merges neighbours (memory not readable, so no pool header was checked)", Confidence.Inferred);
+                context.Claim(r, PymallocArenas.Instance, "arenas",
+                    $"an anonymous rw mapping of {Bytes.Format(r.Size)} = {r.Size / arena} × {Bytes.Format(arena)} {where}: pymalloc maps each arena with its own mmap and the kernel merges neighbours (memory not readable, so no pool header was checked)", Confidence.Inferred);
             }
+            else if (pools + empty + other == 0)
+                context.Hint(r, $"in a Python process, an anonymous rw mapping of {Bytes.Format(r.Size)}: pymalloc arenas merged with something else, or a block malloc'd for a large object; without the process's memory they cannot be told apart");
             else if (r.Size % arena == 0 || pools > 0)
                 context.Hint(r, $"sized like pymalloc arenas, but its pools do not carry pymalloc's headers ({pools} do, {other} do not)");
         }

@@ -33,9 +33,11 @@ public sealed class V8Rule : IClassificationRule
     {
         foreach (var run in context.UnclaimedAnonymousRuns().ToList())
         {
-            if (!run.Any(r => r.Map.Executable && r.Map.Writable)) continue;
-            ulong start = run[0].Start;
-            foreach (ulong size in new[] { 512 * Bytes.MiB, 128 * Bytes.MiB })
+            int code = run.FindIndex(r => r.Map.Executable && r.Map.Writable);
+            if (code < 0) continue;
+            // The range starts at or below its rwx page (a small rw header and a guard come first); unrelated anonymous
+            // memory may lie directly below it, so every start up to the rwx page is tried.
+            foreach (var (start, size) in run.Take(code + 1).Select(r => r.Start).SelectMany(st => new[] { (st, 512 * Bytes.MiB), (st, 128 * Bytes.MiB) }))
             {
                 ulong end = start + size;
                 // The embedded builtins may be remapped from the binary inside the range: it is a boundary too.
