@@ -1,5 +1,6 @@
 // Test subject: a tiny Go HTTP server, like the seeds' program. Built with and without cgo.
-// Modes: (none) idle; "alloc" keeps 64 MiB allocated; "churn" allocates and frees ~200 MiB before serving.
+// Modes: (none) idle; "alloc" keeps 64 MiB allocated; "churn" allocates and frees ~200 MiB before serving;
+// "block" leaves two goroutines blocked in read(2) on a pipe, so their threads sit in a system call on goroutine stacks.
 // It listens on 127.0.0.1 on a port the OS chooses and prints "ready <addr>".
 package main
 
@@ -11,6 +12,8 @@ import (
 	_ "net/http/pprof"
 	"os"
 	"runtime"
+	"syscall"
+	"time"
 )
 
 var sink [][]byte
@@ -39,6 +42,18 @@ func main() {
 		}
 		sink = nil
 		runtime.GC()
+	case "block": // a blocking read on a raw pipe keeps the goroutine's thread in the kernel, on the goroutine's stack
+		var fds [2]int
+		if err := syscall.Pipe(fds[:]); err != nil {
+			panic(err)
+		}
+		for i := 0; i < 2; i++ {
+			go func() {
+				buf := make([]byte, 1)
+				syscall.Read(fds[0], buf)
+			}()
+		}
+		time.Sleep(300 * time.Millisecond)
 	}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {

@@ -96,6 +96,22 @@ public class RuntimeModuleTests
     }
 
     [Fact]
+    public void Go_1_4_contiguous_reservation_is_the_runtimes_and_not_a_leak()
+    {
+        // The 2014 "huge virtual size" report: two inaccessible mappings of about 8 and 128 GiB, a little used between.
+        var s = Synthetic.Process("""
+            c000000000-c1ffe00000 ---p 00000000 00:00 0
+            c1ffe00000-c200100000 rw-p 00000000 00:00 0
+            c200100000-e200000000 ---p 00000000 00:00 0
+            """);
+        var a = Analyzer.Analyze(s, modules: [new GoModule()]);
+        Assert.All(a.Regions, r => Assert.Equal(GoRuntimeOwner.HeapArenas, r.Attribution!.Owner));
+        Assert.StartsWith("reserved (the pre-1.11 contiguous heap reservation", At(a, 0xc200100000).Detail, StringComparison.Ordinal);
+        var reserved = Assert.Single(a.Findings, f => f.Title == "Reserved address space");
+        Assert.Contains("is not a leak", reserved.Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Go_not_identified_claims_nothing()
     {
         var a = Alone(new GoModule(), Synthetic.Process(GoLayout.Replace("c000000000-c000400000", "c100000000-c100400000", StringComparison.Ordinal)

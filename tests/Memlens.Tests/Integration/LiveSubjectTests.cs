@@ -96,4 +96,23 @@ public class LiveSubjectTests
             Assert.Contains(report.Groups, g => g.Owner == $"thread {t.Tid} ({name})");
         }
     }
+
+    [Fact]
+    public void A_cgo_thread_on_a_goroutine_stack_still_owns_its_pthread_stack()
+    {
+        using var subject = Subject.Start(SubjectBuilds.GoHttpCgo, "block");
+        var (s, report) = Analyse(subject.Pid);
+        var onGoroutines = s.Snapshot.Threads.Where(t => t.Syscall?.StackPointer is ulong sp
+            && Region.Find(s.Regions, sp)?.Attribution?.Owner == Memlens.Core.Runtimes.Go.GoRuntimeOwner.HeapArenas).ToList();
+        Assert.NotEmpty(onGoroutines);
+        Assert.DoesNotContain(report.Findings, f => f.Title == "Stacks with no live thread");
+        var finding = Assert.Single(report.Findings, f => f.Title == "Thread stacks holding no stack pointer");
+        Assert.Contains("goroutine stacks", finding.Text, StringComparison.Ordinal);
+        var threads = ChangeReportBuilder.Threads(s);
+        Assert.All(threads.Threads.Where(t => onGoroutines.Any(g => g.Tid == t.Tid)), t =>
+        {
+            Assert.Contains("goroutine stack", t.How, StringComparison.Ordinal);
+            Assert.DoesNotContain("no cgo", t.How, StringComparison.Ordinal);
+        });
+    }
 }

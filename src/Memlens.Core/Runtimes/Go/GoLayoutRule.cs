@@ -54,7 +54,11 @@ public sealed class GoLayoutRule
         {
             if (context.IsClaimed(r) || !r.IsPrivateAnonymous || !InArenaHintWindow(r.Start)) continue;
             ulong hint = (r.Start >> 40 << 40) | (0xc0UL << 32);
-            string detail = r.Map.NoAccess ? "reserved (not grown into yet)" : "mapped (in use, idle or released)";
+            // Before Go 1.11 the heap was one contiguous reservation at the first hint (bitmap, spans array, arena:
+            // 8 GiB + 128 GiB in Go 1.4, 544 GiB in 1.5–1.10): a PROT_NONE piece of many GiB is that, not 64 MiB arenas.
+            string detail = r.Map.NoAccess
+                ? r.Size >= 4 * Bytes.GiB ? "reserved (the pre-1.11 contiguous heap reservation: heap bitmap, spans array and arena in one range)" : "reserved (not grown into yet)"
+                : "mapped (in use, idle or released)";
             context.Claim(r, GoRuntimeOwner.HeapArenas, detail,
                 $"anonymous mapping in the Go arena hint window starting at {Bytes.Hex(hint)} (mallocinit: i<<40 | 0x00c0<<32), in {why}; arenas are reserved 64 MiB at a time and mapped rw as the heap grows; goroutine stacks live here too", Confidence.Inferred);
         }
