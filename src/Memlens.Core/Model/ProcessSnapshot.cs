@@ -24,6 +24,8 @@ public sealed record ProcessSnapshot
     public IReadOnlyList<CgroupMembership> Cgroups { get; init; } = [];
     public ulong PageSize { get; init; } = 4096;
     public string? KernelRelease { get; init; }
+    /// <summary>The machine's RAM (meminfo MemTotal), which runtimes size their defaults from; null when not known.</summary>
+    public ulong? MachineMemory { get; init; }
     /// <summary>Where the data came from, for people: "live /proc/1234", "snapshot ./snap".</summary>
     public required string Source { get; init; }
     public bool IsLive { get; init; }

@@ -19,6 +19,7 @@ public static class LiveProcess
         var memory = ProcMemProbe.TryOpen(root);
         var snapshot = SnapshotLoader.Load(dir, pid, $"live /proc/{pid}", live: true, exe, (ulong)Environment.SystemPageSize, kernel,
             DateTimeOffset.UtcNow, regions => wrapImages(new FileImageInspector(root)), wrapMemory(memory ?? (IMemoryProbe)NoMemoryProbe.Instance));
+        snapshot = snapshot with { MachineMemory = proc.Meminfo()?["MemTotal"] };
         if (memory is null) snapshot = snapshot with { Warnings = [.. snapshot.Warnings, "mem: not readable (needs ptrace access); owners are identified by layout alone, without reading allocator headers"] };
         return snapshot;
     }

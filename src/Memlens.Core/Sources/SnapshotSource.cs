@@ -78,6 +78,8 @@ public static class SnapshotSource
         IMemoryProbe memory = manifest is null ? NoMemoryProbe.Instance : new RecordedMemoryProbe(manifest.Probes, manifest.Pages);
         if (manifest is null) proc.Warnings.Add("no manifest.json: ELF layouts and allocator headers were not recorded, so images are split by permissions and headers are not checked");
         var loaded = SnapshotLoader.Load(proc, pid, $"{kind} {label}", live: false, exe, pageSize, kernel, manifest?.CapturedAt, _ => images, memory);
+        if (files.TryRead("meminfo", out var meminfo) == ProcFileReader.Outcome.Read)
+            loaded = loaded with { MachineMemory = MeminfoFile.Parse(meminfo)["MemTotal"] };
         var pages = MetricsSource.FromSnapshot(files);
         if (pages.Count == 0) return loaded;
         return loaded with { MetricsPages = pages.Select(p => (p.Source, p.Text)).ToList() };

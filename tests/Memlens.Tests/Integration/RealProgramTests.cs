@@ -107,6 +107,7 @@ public sealed partial class RealProgramTests : IDisposable
     [Theory]
     [InlineData("G1, no -Xmx", new string[] { })]
     [InlineData("Parallel, -Xmx256m", new[] { "-Xmx256m", "-XX:+UseParallelGC" })]
+    [InlineData("G1, no perf-data file: the default heap for this machine's RAM", new[] { "-XX:-UsePerfData" })]
     public void Jvm_lines_up_with_native_memory_tracking(string name, string[] options)
     {
         using var java = RealProgram.Start("java", [.. options, "-XX:NativeMemoryTracking=summary", "-cp", JavaClasses.Value, "Main"], RealProgram.ReadyLine());
@@ -122,7 +123,9 @@ public sealed partial class RealProgramTests : IDisposable
         Assert.True(live.Runtimes.ContainsKey("jvm"), name);
         // A small heap leaves the JVM's own small mmaps (stub and compiler reservations, internal buffers, about
         // 1.5 MiB here) a larger share of RSS: they are not told apart without NMT, so they stay unattributed.
-        AssertOwned(live, 1, options.Length == 0 ? 2 : 3);
+        AssertOwned(live, 1, options.Contains("-Xmx256m") ? 3 : 2);
+        if (options.Contains("-XX:-UsePerfData"))
+            Assert.Contains(live.Regions, r => r.Attribution!.Owner == JvmOwner.Heap && r.Attribution.Evidence.Contains("HotSpot's default for", StringComparison.Ordinal));
         Assert.Contains(live.Findings, f => f.Title == "Thread stacks" && f.Text.Contains("-Xss", StringComparison.Ordinal));
         AssertPlainCopyAgrees(java, live);
     }

@@ -37,6 +37,8 @@ public sealed record JvmFacts(
         ulong? heap = HeapFromPerfData(perf, collector);
         string heapSource = "the JVM's perf-data counters (sun.gc.generation.*.maxCapacity)";
         if (heap is null && Option(args, "-Xmx", "-XX:MaxHeapSize=") is ulong xmx) (heap, heapSource) = (xmx, "-Xmx on the command line");
+        if (heap is null && DefaultHeap(s.MachineMemory, args) is ulong byDefault)
+            (heap, heapSource) = (byDefault, $"HotSpot's default for {Bytes.Format(s.MachineMemory)} of RAM (MaxRAMPercentage 25%, at least 124.8 MiB; a container's limit would lower it)");
         ulong? ccsFromPerf = perf?.Number("sun.gc.compressedclassspace.maxCapacity") is long c and > 0 ? (ulong)c : null;
         (ulong ccs, string ccsSource) = ccsFromPerf is ulong cp ? (cp, "sun.gc.compressedclassspace.maxCapacity")
             : Option(args, "-XX:CompressedClassSpaceSize=") is ulong co ? (co, "-XX:CompressedClassSpaceSize") : (DefaultClassSpace, "HotSpot's default CompressedClassSpaceSize");
@@ -59,6 +61,20 @@ public sealed record JvmFacts(
         bool g1 = collector is not null && (collector == "GarbageFirst" || collector.StartsWith("G1", StringComparison.Ordinal));
         ulong heap = g1 ? gens.Max() : gens.Aggregate(0UL, (a, v) => a + v);
         return heap & ~4095UL;
+    }
+
+    /// <summary>
+    /// arguments.cpp set_heap_size: 25% of RAM (MaxRAMPercentage), or 50% (MinRAMPercentage) where that is below the
+    /// 124.8 MiB default MaxHeapSize, at least that default; RAM capped at MaxRAM (128 GiB). Null when the RAM is not known
+    /// or the percentages were changed on the command line.
+    /// </summary>
+    public static ulong? DefaultHeap(ulong? ram, IReadOnlyList<string> args)
+    {
+        if (ram is not ulong mem || args.Any(a => a.StartsWith("-XX:MaxRAM", StringComparison.Ordinal) || a.StartsWith("-XX:MinRAM", StringComparison.Ordinal))) return null;
+        mem = Math.Min(mem, 128 * Bytes.GiB);
+        const ulong defaultMax = 130862280;   // ScaleForWordSize(96 MiB) on 64-bit
+        ulong quarter = mem / 4, half = mem / 2;
+        return half < defaultMax ? half : Math.Max(quarter, defaultMax);
     }
 
     /// <summary>The last value of an option given as -XmxSIZE or -XX:Name=SIZE (the JVM takes the last), in bytes.</summary>

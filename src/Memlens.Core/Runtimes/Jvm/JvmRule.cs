@@ -71,7 +71,7 @@ public sealed class JvmRule : IClassificationRule
             string evidence = IsCds(r) ? $"{why}; this part maps the CDS archive's archived heap objects ({r.Map.FilePath})" : why;
             context.Claim(r, JvmOwner.Heap, detail, evidence, facts.PerfData is not null ? Confidence.Confirmed : Confidence.Inferred);
         }
-        return facts.MaxHeap ?? Sum(heap);
+        return Sum(heap);
     }
 
     private static void ClaimCdsAndClassSpace(ClassificationContext context, JvmFacts facts)
