@@ -36,6 +36,18 @@ public sealed class RuntimeSignals
     /// <summary>The executable's file name, from its path or, failing that, from comm.</summary>
     public string? ExeName => Snapshot.Exe is { } e ? System.IO.Path.GetFileName(e) : Snapshot.Comm;
 
+    /// <summary>
+    /// The identification of a runtime by the usual signals: a mapped library (any of the prefixes) and a metrics page
+    /// (any of the metric prefixes), each that is present becoming evidence; null when neither is.
+    /// </summary>
+    public RuntimeIdentification? Identify(string runtime, string[] libraries, params string[] metrics)
+    {
+        var evidence = new List<string>();
+        if (libraries.Select(MappedLibrary).FirstOrDefault(l => l is not null) is { } lib) evidence.Add($"{lib} is mapped");
+        if (metrics.Length > 0 && MetricsWith(metrics) is { } page) evidence.Add(page);
+        return evidence.Count == 0 ? null : new RuntimeIdentification(runtime, evidence);
+    }
+
     /// <summary>The first metrics page holding a line that starts with one of the prefixes, as "metrics page SOURCE (NAME)".</summary>
     public string? MetricsWith(params string[] prefixes)
     {

@@ -10,13 +10,7 @@ public sealed class DotnetModule : IRuntimeModule
     public string Name => "dotnet";
     public ModuleRole Role => ModuleRole.Runtime;
 
-    public RuntimeIdentification? Identify(RuntimeSignals signals)
-    {
-        var evidence = new List<string>();
-        if (signals.MappedLibrary("libcoreclr.so") is { } coreclr) evidence.Add($"{coreclr} is mapped");
-        if (signals.MetricsWith("process_runtime_dotnet_", "dotnet_") is { } page) evidence.Add(page);
-        return evidence.Count == 0 ? null : new RuntimeIdentification(Name, evidence);
-    }
+    public RuntimeIdentification? Identify(RuntimeSignals signals) => signals.Identify(Name, ["libcoreclr.so"], "process_runtime_dotnet_", "dotnet_");
 
     public IReadOnlyList<PhasedRule> Rules { get; } =
         [new(RulePhase.Files, new DotnetFileRule()), new(RulePhase.Reservations, new DotnetReservationRule())];
@@ -25,7 +19,7 @@ public sealed class DotnetModule : IRuntimeModule
     {
         var dn = context.Breakdown.Kind(Kinds.Dotnet);
         if (dn is null) yield break;
-        var parts = string.Join("; ", dn.Owners.Select(o => $"{o.Owner}: {Format(o.Figures.Virtual)} virtual, {Format(o.Figures.Committed)} committed, {Format(o.Figures.Rss)} resident"));
+        var parts = FindingWords.Owners(dn);
         yield return new Finding(".NET runtime", dn.Figures.Virtual,
             $"The .NET runtime owns {Format(dn.Figures.Virtual)} of VSZ and {Format(dn.Figures.Rss)} of RSS. {parts}. The GC reserves its whole regions range up front; DOTNET_GCRegionRange or DOTNET_GCHeapHardLimit shrink the reservation, which costs no RAM either way.");
     }

@@ -19,8 +19,7 @@ public sealed class JemallocModule : IRuntimeModule
     public string Name => "jemalloc";
     public ModuleRole Role => ModuleRole.Allocator;
 
-    public RuntimeIdentification? Identify(RuntimeSignals signals) =>
-        signals.MappedLibrary("libjemalloc.so") is { } lib ? new RuntimeIdentification(Name, [$"{lib} is mapped"]) : null;
+    public RuntimeIdentification? Identify(RuntimeSignals signals) => signals.Identify(Name, ["libjemalloc.so"]);
 
     public IReadOnlyList<PhasedRule> Rules { get; } = [new(RulePhase.AllocatorHeaders, new JemallocRule())];
 
