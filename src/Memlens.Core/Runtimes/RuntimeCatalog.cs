@@ -1,4 +1,5 @@
 using Memlens.Core.Classification;
+using Memlens.Core.Runtimes.Allocators;
 using Memlens.Core.Runtimes.BrkHeap;
 using Memlens.Core.Runtimes.Dotnet;
 using Memlens.Core.Runtimes.Glibc;
@@ -33,6 +34,9 @@ public static class RuntimeCatalog
         new BrkHeapModule(),
         new GlibcModule(),
         new JemallocModule(),
+        new TcmallocModule(),
+        new MimallocModule(),
+        new MuslModule(),
         new SharedMemoryModule(),
         new ImagesModule(),
         new ShapesModule(),

@@ -2,6 +2,7 @@ using Memlens.Core.Analysis;
 using Memlens.Core.Classification;
 using Memlens.Core.Model;
 using Memlens.Core.Runtimes;
+using Memlens.Core.Runtimes.Allocators;
 using Memlens.Core.Runtimes.BrkHeap;
 using Memlens.Core.Runtimes.Dotnet;
 using Memlens.Core.Runtimes.Glibc;
@@ -33,7 +34,7 @@ public class RuntimeModuleTests
         [
             nameof(KernelRule), nameof(NamedAnonymousRule), nameof(MainStackRule), nameof(BrkHeapRule),
             nameof(DotnetFileRule), nameof(JvmFileRule), nameof(SharedMemoryRule), nameof(ImageRule),
-            "Arenas", nameof(ThreadStackRule), nameof(GlibcArenaRule), nameof(JemallocRule),
+            "Arenas", nameof(ThreadStackRule), nameof(GlibcArenaRule), nameof(JemallocRule), nameof(LeftoverRule), "MimallocRule", nameof(LeftoverRule),
             "Summaries", nameof(DotnetReservationRule), nameof(JvmRule), nameof(V8Rule),
             nameof(GlibcMmapChunkRule),
             nameof(GoRemainderRule), nameof(PymallocRule), nameof(GuardPatternStackRule), nameof(MappedFileRule), nameof(ShapeHintRule),
@@ -182,7 +183,7 @@ public class RuntimeModuleTests
     public void Brk_heap_by_its_name()
     {
         var a = Alone(new BrkHeapModule(), Synthetic.Process("55d000000000-55d000021000 rw-p 00000000 00:00 0 [heap]\n"));
-        Assert.Equal(new BrkHeapOwner(MainArena: false), At(a, 0x55d000000000).Owner);
+        Assert.Equal(new BrkHeapOwner(Grower: null), At(a, 0x55d000000000).Owner);
     }
 
     [Fact]

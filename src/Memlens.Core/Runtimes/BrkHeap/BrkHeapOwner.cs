@@ -1,13 +1,18 @@
 using Memlens.Core.Model;
-using Memlens.Core.Runtimes.Glibc;
 
 namespace Memlens.Core.Runtimes.BrkHeap;
 
-/// <summary>The brk heap: glibc's main arena when glibc is the allocator.</summary>
-public sealed record BrkHeapOwner(bool MainArena) : Owner, IMallocArena
+/// <summary>The brk heap, named by the allocator that grows it: glibc's main arena, gperftools tcmalloc's page heap, musl's malloc.</summary>
+/// <param name="Grower">"glibc malloc", "tcmalloc", "musl malloc", or null when no allocator is identified.</param>
+public sealed record BrkHeapOwner(string? Grower) : Owner, IMallocArena
 {
     public override string Kind => Kinds.NativeHeap;
-    public override string Label => MainArena ? "brk heap (glibc main arena)" : "brk heap";
-    public string Allocator => MainArena ? GlibcNames.Allocator : "brk";
+    public override string Label => Grower switch
+    {
+        "glibc malloc" => "brk heap (glibc main arena)",
+        "tcmalloc" => "brk heap (tcmalloc page heap)",
+        "musl malloc" => "brk heap (musl malloc)",
+        _ => "brk heap",
+    };
+    public string Allocator => Grower ?? "brk";
 }
-

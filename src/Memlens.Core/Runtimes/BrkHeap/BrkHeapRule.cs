@@ -19,13 +19,17 @@ public sealed class BrkHeapRule : IClassificationRule
 
     public void Apply(ClassificationContext context)
     {
-        var owner = new BrkHeapOwner(context.HasGlibc);
+        // gperftools tcmalloc tries sbrk first; musl's malloc takes its meta areas from brk; otherwise glibc's main arena.
+        var owner = new BrkHeapOwner(context.Uses("tcmalloc") ? "tcmalloc" : context.Uses("musl") ? "musl malloc" : context.HasGlibc ? Glibc.GlibcNames.Allocator : null);
         foreach (var r in context.Regions)
         {
             if (r.Map.Path != "[heap]" || context.IsClaimed(r)) continue;
-            string evidence = context.HasGlibc
-                ? "the kernel names it [heap]: the brk area, which glibc malloc uses as its main arena"
-                : "the kernel names it [heap]: the brk area (program break)";
+            string evidence = owner.Grower switch
+            {
+                Glibc.GlibcNames.Allocator => "the kernel names it [heap]: the brk area, which glibc malloc uses as its main arena",
+                { } grower => $"the kernel names it [heap]: the brk area, which {grower} grows with sbrk",
+                null => "the kernel names it [heap]: the brk area (program break)",
+            };
             context.Claim(r, owner, "heap", evidence, Confidence.Confirmed);
         }
         if (!context.Snapshot.RecordsRegionNames) ClaimByPlace(context, owner);

@@ -165,7 +165,8 @@ public sealed class JvmRule : IClassificationRule
                     context.Claim(r, JvmOwner.GcData, "mark stack", "an rw mapping of exactly 32 MiB on a 32 MiB boundary in a G1 JVM: G1's concurrent mark stack (MarkStackSize)", Confidence.Inferred);
                     continue;
                 }
-                if (i + 1 >= run.Count || r.Map.NoAccess || !run[i + 1].Map.NoAccess) continue;
+                // A reserved tail of a few pages is a thread's guard below the next stack, not a table's uncommitted part.
+                if (i + 1 >= run.Count || r.Map.NoAccess || !run[i + 1].Map.NoAccess || run[i + 1].Size < 64 * Bytes.KiB) continue;
                 ulong pair = r.Size + run[i + 1].Size;
                 string? what = Near(pair, bitmap, Slop(bitmap)) ? $"heap/64 = {Bytes.Format(bitmap)}: a mark bitmap"
                     : Near(pair, card, Slop(card)) ? $"heap/512 = {Bytes.Format(card)}: a card table, block offset table or card counts table" : null;

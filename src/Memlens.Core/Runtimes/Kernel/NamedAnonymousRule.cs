@@ -22,7 +22,7 @@ public sealed class NamedAnonymousRule : IClassificationRule
             if (r.Map.FileBacked || !path.StartsWith("[anon:", StringComparison.Ordinal) || !path.EndsWith(']')) continue;
             string name = path[6..^1];
             string trimmed = name.Trim();
-            string kind = trimmed.StartsWith("glibc: malloc", StringComparison.Ordinal) ? Kinds.NativeHeap
+            string kind = trimmed.StartsWith("glibc: malloc", StringComparison.Ordinal) || trimmed == "mimalloc" || trimmed.StartsWith("tcmalloc_region_", StringComparison.Ordinal) ? Kinds.NativeHeap
                 : trimmed.StartsWith("glibc: pthread", StringComparison.Ordinal) || trimmed.StartsWith("glibc: unused stack", StringComparison.Ordinal) ? Kinds.Stack
                 : trimmed.StartsWith("Go:", StringComparison.Ordinal) ? Kinds.Go
                 : Kinds.Named;
