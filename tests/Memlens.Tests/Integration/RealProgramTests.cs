@@ -44,6 +44,8 @@ public sealed partial class RealProgramTests : IDisposable
     {
         var copy = Analyzer.Analyze(SnapshotSource.Load(program.PlainCopy(_temp.New("memlens-plain-"))));
         AssertOwned(copy, 100, rssPct);
+        // Without task/, no stack is said to belong to no live thread.
+        Assert.DoesNotContain(copy.Findings, f => f.Title == "Stacks with no live thread");
         var liveOwners = live.Regions.ToDictionary(r => (r.Start, r.End), r => r.Attribution!.Owner);
         foreach (var r in copy.Regions.Where(r => r.Attribution!.Kind != Kinds.Unattributed))
         {

@@ -29,7 +29,10 @@ public sealed class StacksModule() : EveryProcessModule("stacks",
         }
         var unknown = b.AllOwners.FirstOrDefault(o => o.Owner is UnidentifiedThreadStacks);
         int elsewhere = context.Snapshot.Threads.Count(t => t.Syscall?.StackPointer is ulong sp && Region.Find(context.Regions, sp)?.Attribution is { Kind: not Kinds.Stack });
-        if (unknown is not null && elsewhere > 0)
+        if (unknown is not null && context.Snapshot.Threads.Count == 0)
+            yield return new Finding("Thread stacks, threads not read", unknown.Figures.Virtual,
+                $"{unknown.Regions.Count(r => r.Attribution!.Detail == "stack")} stack-shaped mapping(s) ({Format(unknown.Figures.Virtual)}, {Format(unknown.Figures.Rss)} resident) have a thread stack's layout (a guard page below an rw mapping), but the threads were not read (no task/ here), so which thread each belongs to, or whether its thread still runs, is not known.");
+        else if (unknown is not null && elsewhere > 0)
             yield return new Finding("Thread stacks holding no stack pointer", unknown.Figures.Virtual,
                 $"{unknown.Regions.Count(r => r.Attribution!.Detail == "stack")} stack-shaped mapping(s) ({Format(unknown.Figures.Virtual)}, {Format(unknown.Figures.Rss)} resident) hold no thread's stack pointer, while {elsewhere} live thread(s) run on stacks a runtime allocated in its heap (a cgo program's threads run Go code on goroutine stacks): these are most likely those threads' own pthread stacks, not dead threads'.");
         else if (unknown is not null)
