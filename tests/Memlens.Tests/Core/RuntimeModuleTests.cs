@@ -231,6 +231,73 @@ public class RuntimeModuleTests
         Assert.Equal(Confidence.Inferred, At(a, 0x555500003000).Confidence);
         Assert.Equal(new FileOwner(Kinds.MappedFile, "/usr/lib/locale/locale-archive"), At(a, 0x7fa000000000).Owner);
     }
+
+    [Fact]
+    public void Jemalloc_extents_by_map_noreserve()
+    {
+        var a = Alone(new JemallocModule(), Synthetic.Process("""
+            7f0010000000-7f0010800000 rw-p 00000000 00:00 0
+            Size:               8192 kB
+            Rss:                4096 kB
+            VmFlags: rd wr mr mw me nr
+            7f0011000000-7f0011021000 rw-p 00000000 00:00 0
+            Size:                132 kB
+            Rss:                   4 kB
+            VmFlags: rd wr mr mw me ac
+            7f0012000000-7f0012009000 r--p 00000000 08:01 5 /usr/lib/x86_64-linux-gnu/libjemalloc.so.2
+            Size:                 36 kB
+            Rss:                  36 kB
+            VmFlags: rd mr mw me
+            """));
+        Assert.Equal(JemallocExtents.Instance, At(a, 0x7f0010000000).Owner);
+        Assert.Equal(Kinds.Unattributed, At(a, 0x7f0011000000).Kind);
+    }
+
+    [Fact]
+    public void V8_pages_large_objects_and_code_range()
+    {
+        var s = Synthetic.Process("""
+            1a2b3c40000-1a2b3c80000 rw-p 00000000 00:00 0
+            2b3c4d800000-2b3c4da00000 rw-p 00000000 00:00 0
+            7f4000000000-7f4000002000 rw-p 00000000 00:00 0
+            7f4000002000-7f4000003000 ---p 00000000 00:00 0
+            7f4000003000-7f400003f000 rwxp 00000000 00:00 0
+            7f400003f000-7f4020000000 ---p 00000000 00:00 0
+            """) with { Comm = "node" };
+        var a = Alone(new V8Module(), s);
+        Assert.Equal(V8Owner.HeapPages, At(a, 0x1a2b3c40000).Owner);
+        Assert.Equal(V8Owner.LargeObjects, At(a, 0x2b3c4d800000).Owner);
+        Assert.All(a.Regions.Where(r => r.Start >= 0x7f4000000000), r => Assert.Equal(V8Owner.CodeRange, r.Attribution!.Owner));
+    }
+
+    [Fact]
+    public void Python_arenas_without_memory_are_whole_arenas_inferred()
+    {
+        var s = Synthetic.Process("""
+            7f6800000000-7f6800300000 rw-p 00000000 00:00 0
+            7f6800400000-7f6800533000 rw-p 00000000 00:00 0
+            7f6900000000-7f6900100000 r-xp 00000000 08:01 7 /usr/lib/libpython3.11.so.1.0
+            """);
+        var a = Alone(new PythonModule(), s);
+        Assert.Equal(PymallocArenas.Instance, At(a, 0x7f6800000000).Owner);
+        Assert.Equal(Confidence.Inferred, At(a, 0x7f6800000000).Confidence);
+        Assert.Equal(Kinds.Unattributed, At(a, 0x7f6800400000).Kind);
+        Assert.Contains("cannot be told apart", At(a, 0x7f6800400000).Hint, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Mimalloc_tcmalloc_and_musl_own_their_heaps()
+    {
+        const string heap = "7f7000000000-7f7002000000 rw-p 00000000 00:00 0\n";
+        var mi = Alone(new MimallocModule(), Synthetic.Process("45e86000000-45e8a000000 rw-p 00000000 00:00 0\n" + heap
+            + "7f7100000000-7f7100010000 r-xp 00000000 08:01 9 /usr/lib/x86_64-linux-gnu/libmimalloc.so.2.0\n"));
+        Assert.Equal(MimallocModule.Heap, At(mi, 0x45e86000000).Owner);
+        Assert.Equal(Kinds.Unattributed, At(mi, 0x7f7000000000).Kind);
+        var tc = Alone(new TcmallocModule(), Synthetic.Process(heap + "7f7100000000-7f7100010000 r-xp 00000000 08:01 9 /usr/lib/x86_64-linux-gnu/libtcmalloc.so.4\n"));
+        Assert.Equal(TcmallocModule.Heap, At(tc, 0x7f7000000000).Owner);
+        var musl = Alone(new MuslModule(), Synthetic.Process(heap + "7f7100000000-7f7100010000 r-xp 00000000 08:01 9 /usr/lib/ld-musl-x86_64.so.1\n"));
+        Assert.Equal(MuslModule.Heap, At(musl, 0x7f7000000000).Owner);
+    }
 }
 
 /// <summary>The layers of docs/architecture.md, as the compiler sees them.</summary>

@@ -12,12 +12,28 @@ public static class Synthetic
 {
     public static ProcessSnapshot Process(string maps, IReadOnlyList<ThreadInfo>? threads = null, IReadOnlyList<string>? cmdline = null, int pid = 100)
     {
-        var parsed = MapsFile.Parse(Encoding.UTF8.GetBytes(maps.Replace("\r", "", StringComparison.Ordinal)));
-        Assert.Empty(parsed.Problems);
+        string text = maps.Replace("\r", "", StringComparison.Ordinal);
+        var bytes = Encoding.UTF8.GetBytes(text.EndsWith('\n') ? text : text + "\n");
+        // smaps text (with Size:, Rss:, VmFlags: lines) gives counters; maps text gives mappings alone.
+        bool smaps = maps.Contains("\nSize:", StringComparison.Ordinal);
+        IReadOnlyList<Region> regions;
+        if (smaps)
+        {
+            var parsed = SmapsFile.Parse(bytes);
+            Assert.Empty(parsed.Problems);
+            regions = parsed.Items.Select((e, i) => new Region(i, e.Map, e.Counters)).ToList();
+        }
+        else
+        {
+            var parsed = MapsFile.Parse(bytes);
+            Assert.Empty(parsed.Problems);
+            regions = parsed.Items.Select((m, i) => new Region(i, m, null)).ToList();
+        }
         return new ProcessSnapshot
         {
             Pid = pid,
-            Regions = parsed.Items.Select((m, i) => new Region(i, m, null)).ToList(),
+            Regions = regions,
+            HasSmaps = smaps,
             Threads = threads ?? [],
             Cmdline = cmdline ?? [],
             Source = "synthetic",
