@@ -9,8 +9,8 @@ out=bench/out
 mkdir -p "$out"
 command -v hyperfine >/dev/null || { apt-get update -qq && apt-get install -y -qq hyperfine >/dev/null; }
 gcc -O2 -o "$out/many-maps" bench/many-maps.c
-rm -rf src/*/obj/Release/net10.0/linux-x64   # a self-contained publish (tests/fixtures/vm) leaves objects this one must not reuse
-dotnet publish src/Memlens.Cli -c Release -o "$out/memlens" -p:PublishReadyToRun=true -r linux-x64 --self-contained false -v quiet -nologo >/dev/null
+# The native executable (NativeAOT), as ./memlens runs it.
+mkdir -p "$out/memlens" && ln -sf "$(build/native.sh)" "$out/memlens/memlens"
 coproc SUBJECT { exec "$out/many-maps" "$n" 2>/dev/null; }
 read -r ready <&"${SUBJECT[0]}"
 pid=$SUBJECT_PID

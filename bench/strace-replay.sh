@@ -11,8 +11,8 @@ command -v strace >/dev/null && command -v hyperfine >/dev/null || { apt-get upd
 gcc -O1 -pthread -o "$out/threads" tests/subjects/threads.c
 strace -f -tt -T -y -o "$out/real.log" timeout 1 "$out/threads" >/dev/null 2>&1 || true
 python3 bench/make-strace-log.py "$out/real.log" "$out/big.log" "$size"
-rm -rf src/*/obj/Release/net10.0/linux-x64   # a self-contained publish (tests/fixtures/vm) leaves objects this one must not reuse
-dotnet publish src/Memlens.Cli -c Release -o "$out/memlens" -p:PublishReadyToRun=true -r linux-x64 --self-contained false -v quiet -nologo >/dev/null
+# The native executable (NativeAOT), as ./memlens runs it.
+mkdir -p "$out/memlens" && ln -sf "$(build/native.sh)" "$out/memlens/memlens"
 cat "$out/big.log" > /dev/null   # both commands read from the page cache
 hyperfine -N --warmup 1 --runs 5 --export-json "$out/strace-replay.json" \
   "wc -l $out/big.log" \

@@ -8,8 +8,8 @@ n=${1:-300}
 out=bench/out
 mkdir -p "$out"
 command -v smem >/dev/null && command -v hyperfine >/dev/null || { apt-get update -qq && apt-get install -y -qq smem hyperfine >/dev/null; }
-rm -rf src/*/obj/Release/net10.0/linux-x64   # a self-contained publish (tests/fixtures/vm) leaves objects this one must not reuse
-dotnet publish src/Memlens.Cli -c Release -o "$out/memlens" -p:PublishReadyToRun=true -r linux-x64 --self-contained false -v quiet -nologo >/dev/null
+# The native executable (NativeAOT), as ./memlens runs it.
+mkdir -p "$out/memlens" && ln -sf "$(build/native.sh)" "$out/memlens/memlens"
 pids=()
 for _ in $(seq "$n"); do sleep 600 & pids+=($!); done
 trap 'kill "${pids[@]}" 2>/dev/null || true' EXIT
