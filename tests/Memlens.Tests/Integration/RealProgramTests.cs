@@ -123,9 +123,7 @@ public sealed partial class RealProgramTests : IDisposable
         ulong klass = Of(live, o => o == JvmOwner.ClassSpace || o == JvmOwner.Metaspace).Virtual;
         Assert.InRange((long)Nmt(nmt, "Class") - (long)klass, -(64L << 20), 64L << 20);
         Assert.True(live.Runtimes.ContainsKey("jvm"), name);
-        // A small heap leaves the JVM's own small mmaps (stub and compiler reservations, internal buffers, about
-        // 1.5 MiB here) a larger share of RSS: they are not told apart without NMT, so they stay unattributed.
-        AssertOwned(live, 1, options.Contains("-Xmx256m") ? 3 : 2);
+        AssertOwned(live, 1, 2);
         if (options.Contains("-XX:-UsePerfData"))
             Assert.Contains(live.Regions, r => r.Attribution!.Owner == JvmOwner.Heap && r.Attribution.Evidence.Contains("HotSpot's default for", StringComparison.Ordinal));
         Assert.Contains(live.Findings, f => f.Title == "Thread stacks" && f.Text.Contains("-Xss", StringComparison.Ordinal));

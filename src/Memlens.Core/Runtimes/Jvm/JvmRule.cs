@@ -21,6 +21,7 @@ public sealed class JvmRule : IClassificationRule
         ClaimCdsAndClassSpace(context, facts);
         ClaimCodeCache(context, facts);
         ClaimMetaspace(context, facts);
+        ClaimCodeStubs(context);
         if (heap is ulong h) ClaimGcTables(context, facts, h);
     }
 
@@ -151,7 +152,7 @@ public sealed class JvmRule : IClassificationRule
     /// </summary>
     private static void ClaimGcTables(ClassificationContext context, JvmFacts facts, ulong heap)
     {
-        ulong card = heap / 512, bitmap = heap / 64;
+        ulong card = heap / 512, bitmap = heap / 64, startArray = heap / 768;
         // Allow for a neighbour the kernel merged, in proportion: a small heap's tables are small.
         static ulong Slop(ulong target) => Math.Min(2 * Bytes.MiB, target / 16);
         bool g1 = facts.Collector is { } c && (c == "GarbageFirst" || c.StartsWith("G1", StringComparison.Ordinal));
@@ -163,6 +164,17 @@ public sealed class JvmRule : IClassificationRule
                 if (g1 && r.Size == 32 * Bytes.MiB && !r.Map.NoAccess && r.Start % (32 * Bytes.MiB) == 0)
                 {
                     context.Claim(r, JvmOwner.GcData, "mark stack", "an rw mapping of exactly 32 MiB on a 32 MiB boundary in a G1 JVM: G1's concurrent mark stack (MarkStackSize)", Confidence.Inferred);
+                    continue;
+                }
+                // A table the heap's whole size is committed for (a small heap) has no reserved tail: one rw mapping of
+                // heap/512 (card table) or heap/768 (Parallel's object start array), unless a malloc chunk header says otherwise.
+                // (Not right after a file's writable segment: that place is a library's bss.)
+                if (!r.Map.NoAccess && (i + 1 >= run.Count || !run[i + 1].Map.NoAccess) && !AfterFileData(context, r)
+                    && (Near(r.Size, card, Slop(card)) || Near(r.Size, startArray, Slop(startArray)))
+                    && Glibc.GlibcMmapChunkRule.Walk(context.Snapshot.Memory, r.Start, r.Size, context.PageSize).Chunks == 0)
+                {
+                    context.Claim(r, JvmOwner.GcData, "committed",
+                        $"an rw mapping of {Bytes.Format(r.Size)} ≈ heap/512 ({Bytes.Format(card)}, a card table) or heap/768 ({Bytes.Format(startArray)}, an object start array) for the {Bytes.Format(heap)} heap, committed whole", Confidence.Inferred);
                     continue;
                 }
                 // A reserved tail of a few pages is a thread's guard below the next stack, not a table's uncommitted part.
@@ -178,6 +190,26 @@ public sealed class JvmRule : IClassificationRule
             }
         }
     }
+
+    /// <summary>
+    /// Besides the code cache, HotSpot (JDK 17) reserves small code heaps: two of 940 KiB and one of 48 KiB, each with a
+    /// committed 20 KiB head (NMT "Code"); the head may merge with the rw mapping below it, the reserved rest does not.
+    /// </summary>
+    private static void ClaimCodeStubs(ClassificationContext context)
+    {
+        foreach (var r in context.Regions)
+        {
+            if (context.IsClaimed(r) || !r.IsPrivateAnonymous || !r.Map.NoAccess || r.Size is not (920 * Bytes.KiB or 28 * Bytes.KiB)) continue;
+            var head = context.Previous(r);
+            if (head is null || !context.Adjacent(head, r) || !head.IsPrivateAnonymous || head.Map.NoAccess) continue;
+            string why = $"a reserved {Bytes.Format(r.Size)} above a committed head: one of HotSpot's small code heaps ({Bytes.Format(r.Size + 20 * Bytes.KiB)} with a 20 KiB head; NMT counts them under Code)";
+            context.Claim(r, JvmOwner.CodeCache, "reserved (small code heap)", why, Confidence.Inferred);
+            if (!context.IsClaimed(head) && head.Size == 20 * Bytes.KiB) context.Claim(head, JvmOwner.CodeCache, "committed (small code heap)", why, Confidence.Inferred);
+        }
+    }
+
+    private static bool AfterFileData(ClassificationContext context, Region r) =>
+        context.Previous(r) is { } below && context.Adjacent(below, r) && below.Map.FileBacked && below.Map.Writable;
 
     private static bool Near(ulong value, ulong target, ulong slop) => value + slop >= target && value <= target + slop;
 
