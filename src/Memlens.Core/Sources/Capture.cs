@@ -55,16 +55,37 @@ public static class Capture
         files.Remove("environ");   // never, even if a future reader adds it
 
         string full = System.IO.Path.GetFullPath(output);
-        string temp = System.IO.Path.Combine(System.IO.Path.GetDirectoryName(full)!, $".{System.IO.Path.GetFileName(full)}.tmp-{Environment.ProcessId}");
+        string parent = System.IO.Path.GetDirectoryName(full)!;
+        if (!Directory.Exists(parent))
+            throw new MemlensException(ExitCode.OutputFailed, $"{output}: the directory {parent} does not exist (memlens does not create it)");
+        // Everything is written inside a directory made exclusively, mode 0700, under an unguessable name: a name another
+        // user planted (a symlink) is never followed. An archive is written there too and renamed out of it.
+        string? temp = null;
         try
         {
-            if (archive) WriteArchive(temp, files); else WriteDirectory(temp, files);
-            if (archive) File.Move(temp, full); else Directory.Move(temp, full);
+            temp = PrivateDirectory.CreateBeside(full);
+            if (archive)
+            {
+                string file = System.IO.Path.Combine(temp, "snapshot.tar.gz");
+                WriteArchive(file, files);
+                if (!PrivateDirectory.IsStillOurs(temp)) throw new IOException($"{temp} was changed by someone else while memlens wrote to it");
+                File.Move(file, full);
+            }
+            else
+            {
+                WriteDirectory(temp, files);
+                if (!PrivateDirectory.IsStillOurs(temp)) throw new IOException($"{temp} was changed by someone else while memlens wrote to it");
+                Directory.Move(temp, full);
+                temp = null;
+            }
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            TryDelete(temp);
             throw new MemlensException(ExitCode.OutputFailed, $"{output}: could not write the snapshot ({e.Message.TrimEnd('.')})");
+        }
+        finally
+        {
+            if (temp is not null) TryDelete(temp);
         }
         return new Result(full, files.Count, files.Values.Sum(b => (long)b.Length), snapshot);
     }
@@ -99,7 +120,8 @@ public static class Capture
         {
             string path = System.IO.Path.Combine(dir, name);
             Directory.CreateDirectory(System.IO.Path.GetDirectoryName(path)!);
-            File.WriteAllBytes(path, bytes);
+            using var f = new FileStream(path, FileMode.CreateNew, FileAccess.Write);
+            f.Write(bytes);
         }
     }
 
