@@ -36,10 +36,16 @@ public sealed class TextExporter<T>(Action<T, TextWriter> write) : IExporter<T>
     public void Write(T report, Stream output)
     {
         using var w = new StreamWriter(output, new UTF8Encoding(false), 1 << 16, leaveOpen: true) { NewLine = "\n" };
-        write(report, w);
+        write(report, new Terminal.InertTextWriter(w));
     }
 
-    public void Write(T report, TextWriter w) => write(report, w);
+    /// <summary>Through <see cref="Terminal.InertTextWriter"/>: text that came from a target cannot drive the terminal.</summary>
+    public void Write(T report, TextWriter w)
+    {
+        var inert = new Terminal.InertTextWriter(w);
+        write(report, inert);
+        inert.Flush();
+    }
 }
 
 /// <summary>The formats one command offers, by name.</summary>

@@ -1,0 +1,67 @@
+using System.Globalization;
+using Memlens.Tests.Support;
+
+namespace Memlens.Tests.Cli;
+
+/// <summary>What another user or another process can put in memlens's way: a planted symlink, escape sequences.</summary>
+public sealed class SafetyTests : IDisposable
+{
+    private readonly TempDirectories _temp = new();
+    public void Dispose() => _temp.Dispose();
+
+    [Theory]
+    [InlineData("snap")]
+    [InlineData("snap.tar.gz")]
+    public void Capture_never_writes_through_a_planted_symlink(string name)
+    {
+        using var subject = Subject.Start(SubjectBuilds.Threads);
+        string dir = _temp.New("memlens-dest-");
+        string victim = _temp.New("memlens-victim-");
+        File.WriteAllText(Path.Combine(victim, "keep"), "mine");
+        // The temporary names earlier versions used, and a few obvious guesses, all pointing at the victim's directory.
+        foreach (var planted in new[] { $".{name}.tmp-{Environment.ProcessId}", $".{name}.tmp", $"{name}.tmp" })
+            File.CreateSymbolicLink(Path.Combine(dir, planted), victim);
+        var r = MemlensCli.Run("capture", subject.Pid.ToString(CultureInfo.InvariantCulture), "-o", Path.Combine(dir, name));
+        Assert.Equal(0, r.ExitCode);
+        Assert.Equal(["keep"], Directory.GetFileSystemEntries(victim).Select(Path.GetFileName));
+        Assert.Equal("mine", File.ReadAllText(Path.Combine(victim, "keep")));
+        var written = new FileInfo(Path.Combine(dir, name));
+        Assert.Null(written.LinkTarget);
+        Assert.DoesNotContain(Directory.GetFileSystemEntries(dir), e => e.EndsWith(".tmp", StringComparison.Ordinal) && new FileInfo(e).LinkTarget is null);
+        Assert.Equal(0, MemlensCli.Run("report", Path.Combine(dir, name)).ExitCode);
+    }
+
+    [Fact]
+    public void Capture_into_a_missing_directory_creates_nothing()
+    {
+        using var subject = Subject.Start(SubjectBuilds.Threads);
+        string missing = Path.Combine(_temp.New("memlens-dest-"), "no", "such");
+        var r = MemlensCli.Run("capture", subject.Pid.ToString(CultureInfo.InvariantCulture), "-o", Path.Combine(missing, "snap"));
+        Assert.Equal(8, r.ExitCode);
+        Assert.Contains("does not exist", r.Error, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(missing));
+    }
+
+    [Fact]
+    public void Text_from_a_target_cannot_drive_the_terminal()
+    {
+        string dir = _temp.New("memlens-evil-");
+        foreach (var f in Directory.GetFiles(Fixtures.Dir("c-threads")))
+            File.Copy(f, Path.Combine(dir, Path.GetFileName(f)));
+        File.WriteAllText(Path.Combine(dir, "comm"), "evil\u001b]0;pwned\u0007\u001b[2J\n");
+        string maps = File.ReadAllText(Path.Combine(dir, "smaps"));
+        File.WriteAllText(Path.Combine(dir, "smaps"), maps.Replace("/tmp/threads", "/tmp/threads\u001b[31mred\u009b", StringComparison.Ordinal));
+        File.Delete(Path.Combine(dir, "manifest.json"));
+        foreach (var command in new[] { "report", "maps", "threads" })
+        {
+            var r = MemlensCli.Run(command, dir);
+            Assert.Equal(0, r.ExitCode);
+            Assert.DoesNotContain('\u001b', r.Out);
+            Assert.DoesNotContain('\u0007', r.Out);
+            Assert.DoesNotContain('\u009b', r.Out);
+        }
+        var report = MemlensCli.Run("report", dir).Out;
+        Assert.Contains("evil\\x1b]0;pwned\\x07\\x1b[2J", report, StringComparison.Ordinal);
+        Assert.Contains("/tmp/threads\\x1b[31mred\\x9b", MemlensCli.Run("maps", dir).Out, StringComparison.Ordinal);
+    }
+}
