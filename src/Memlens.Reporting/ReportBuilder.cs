@@ -2,6 +2,7 @@ using Memlens.Core.Accounting;
 using Memlens.Core.Analysis;
 using Memlens.Core.Model;
 using Memlens.Core.Findings;
+using Memlens.Core.Runtimes;
 using Memlens.Core.Runtimes.Go;
 using Memlens.Formats.Metrics;
 using Memlens.Core.Reconciliation;
@@ -28,7 +29,9 @@ public static class ReportBuilder
             a.Checks,
             a.Findings,
             a.Warnings.ToList(),
-            a.Go is { } g ? GoSection(g) : null);
+            a.Go is { } g ? GoSection(g) : null,
+            Runtimes: RuntimeCatalog.Modules.Where(m => m.Role != ModuleRole.Process && a.Runtimes.ContainsKey(m.Name))
+                .Select(m => new RuntimeRow(m.Name, m.Role == ModuleRole.Allocator ? "allocator" : "runtime", a.Runtimes[m.Name].Evidence)).ToList());
     }
 
     private static GoReport GoSection(GoRuntimeSection g)

@@ -20,7 +20,8 @@ public sealed record Report(
     IReadOnlyList<Finding> Findings,
     IReadOnlyList<string> Warnings,
     GoReport? Go = null,
-    CoreReport? Core = null)
+    CoreReport? Core = null,
+    IReadOnlyList<RuntimeRow>? Runtimes = null)
 {
     public const string SchemaVersion = "memlens.report/1";
 }
@@ -51,3 +52,6 @@ public sealed record GoReport(string? Version, string? Cgo, IReadOnlyList<string
 public sealed record CoreReport(string File, int Threads, ulong Dumped, IReadOnlyList<CoreOwnerRow> Owners, IReadOnlyList<string> CannotTell);
 
 public sealed record CoreOwnerRow(string Kind, string Owner, ulong Virtual, ulong Dumped);
+
+/// <summary>A runtime or allocator the process uses, with every signal that says so (docs/categories.md).</summary>
+public sealed record RuntimeRow(string Name, string Role, IReadOnlyList<string> Evidence);

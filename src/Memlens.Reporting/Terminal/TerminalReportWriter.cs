@@ -23,6 +23,19 @@ public static class TerminalReportWriter
         double pct = h.Vsz == 0 ? 0 : 100.0 * h.ReservedOnly / h.Vsz;
         w.WriteLine($"reserved only (PROT_NONE, holds no RAM): {Size(h.ReservedOnly)} of VSZ ({pct.ToString("0.#", System.Globalization.CultureInfo.InvariantCulture)}%); committed (accessible): {Size(t.Committed)}");
         w.WriteLine($"(from {h.Source})");
+        if (r.Runtimes is { Count: > 0 } runtimes)
+        {
+            w.WriteLine("runtimes and allocators identified:");
+            foreach (var rt in runtimes)
+            {
+                bool first = true;
+                foreach (var line in Wrap($"{rt.Name} ({rt.Role}): {string.Join("; ", rt.Evidence)}", Width - 6))
+                {
+                    w.WriteLine((first ? "  " : "    ") + line);
+                    first = false;
+                }
+            }
+        }
         w.WriteLine();
 
         w.WriteLine("BREAKDOWN BY OWNER (children sum to their parent; RECONCILIATION ties the total to the kernel's counters)");
