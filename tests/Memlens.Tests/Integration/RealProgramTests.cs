@@ -210,4 +210,31 @@ public sealed partial class RealProgramTests : IDisposable
         AssertOwned(live, 1, 2);
         AssertPlainCopyAgrees(pg, live);
     }
+
+    private static string Fetch(HttpClient http, string url) => http.GetStringAsync(new Uri(url)).GetAwaiter().GetResult();
+
+    [Fact]
+    public async Task Prometheus_a_cgo_go_server_lines_up_with_its_own_memstats()
+    {
+        string dir = _temp.New("memlens-prom-");
+        File.WriteAllText(Path.Combine(dir, "prometheus.yml"), "global:\n  scrape_interval: 1h\nscrape_configs: []\n");
+        int port = 40000 + (Environment.ProcessId % 10000);
+        string url = $"http://127.0.0.1:{port}/metrics";
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
+        using var prometheus = RealProgram.Start("prometheus", [$"--config.file={dir}/prometheus.yml", $"--web.listen-address=127.0.0.1:{port}", $"--storage.tsdb.path={dir}/data"],
+            p =>
+            {
+                try { return Fetch(http, url).Contains("go_memstats_sys_bytes", StringComparison.Ordinal) ? p.Id : null; }
+                catch (HttpRequestException) { return null; }
+                catch (TaskCanceledException) { return null; }
+            });
+        string page = await http.GetStringAsync(new Uri(url));
+        var live = Analyzer.Analyze(LiveProcess.Load(prometheus.Pid), [(url, page)]);
+        Assert.True(live.Runtimes.ContainsKey("go") && live.Runtimes.ContainsKey("glibc"));
+        Assert.StartsWith("enabled", live.Go!.Cgo, StringComparison.Ordinal);
+        Assert.All(live.Go.Identities, c => Assert.True(c.Holds, c.Name));
+        Assert.DoesNotContain(live.Findings, f => f.Title == "Stacks with no live thread");
+        AssertOwned(live, 1, 2);
+        AssertPlainCopyAgrees(prometheus, live);
+    }
 }

@@ -66,7 +66,7 @@ public sealed class GoLayoutRule
 
     private static void ClaimSummariesAndIndex(ClassificationContext context, string why)
     {
-        foreach (var run in context.UnclaimedAnonymousRuns().ToList())
+        foreach (var run in context.UnclaimedAnonymousRuns().SelectMany(Stacks.StackShape.Split).ToList())
         {
             // The largest summary level (512 MiB) is mostly unmapped: the run must hold a big PROT_NONE piece.
             int firstNone = run.FindIndex(r => r.Map.NoAccess);

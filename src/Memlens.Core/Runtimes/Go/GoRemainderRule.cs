@@ -12,7 +12,11 @@ public sealed class GoRemainderRule : IClassificationRule
 {
     public void Apply(ClassificationContext context)
     {
-        if (context.HasGlibc || context.MapsLibrary("libc.musl") || context.MapsLibrary("ld-musl") || context.MapsLibrary("ld-linux")) return;
+        if (context.HasGlibc || context.MapsLibrary("libc.musl") || context.MapsLibrary("ld-musl") || context.MapsLibrary("ld-linux"))
+        {
+            ClaimWithCgo(context);
+            return;
+        }
         // The binary's own word: a dynamic loader, or a cgo build, means C code can map memory here too.
         if (context.ExeLayout is { } exe
             && (exe.Interpreter is not null || (exe.GoSettings?.TryGetValue("CGO_ENABLED", out var cgo) == true && cgo == "1"))) return;
@@ -26,6 +30,33 @@ public sealed class GoRemainderRule : IClassificationRule
             context.Claim(r, GoRuntimeOwner.OffHeap, r.Map.NoAccess ? "reserved" : "mapped",
                 "anonymous mapping in a Go program that loads no C library (statically linked, no cgo): only the Go runtime maps memory here (persistentalloc chunks, mspan/mcache fixalloc, GC metadata, page-allocator chunk bitmaps)", Confidence.Inferred);
         }
+    }
+
+    /// <summary>
+    /// With cgo, C code maps memory too, but glibc's malloc — which C code uses — is proved by its own headers before
+    /// this rule runs. What is left in a Go process whose memory is readable — anonymous runs with an rw piece whose
+    /// first bytes are no malloc chunk header — is the Go runtime's off-heap memory (persistentalloc's 256 KiB chunks,
+    /// fixalloc, GC metadata) by elimination; inferred, and the evidence says what it cannot exclude.
+    /// </summary>
+    private static void ClaimWithCgo(ClassificationContext context)
+    {
+        // A small PROT_NONE guard below an rw mapping is a pthread stack's shape: the stack rules judge those.
+        foreach (var run in context.UnclaimedAnonymousRuns().SelectMany(Stacks.StackShape.Split).ToList())
+        {
+            var rw = run.Where(r => r.Map.Writable && !r.Map.Executable).ToList();
+            if (rw.Count == 0 || !rw.All(r => NoMallocHeader(context, r))) continue;
+            foreach (var r in run)
+                context.Claim(r, GoRuntimeOwner.OffHeap, r.Map.NoAccess ? "reserved" : "mapped",
+                    $"anonymous mapping in a cgo Go process ({GoModule.Why(context)}) that glibc's malloc did not make (its first bytes are no IS_MMAPPED chunk header, memory read): by elimination the Go runtime's off-heap memory (persistentalloc chunks, fixalloc, GC metadata); memory a C library mapped by itself would look the same", Confidence.Inferred);
+        }
+    }
+
+    /// <summary>True when the region's first bytes are readable and are no IS_MMAPPED malloc chunk header.</summary>
+    private static bool NoMallocHeader(ClassificationContext context, Region r)
+    {
+        Span<byte> header = stackalloc byte[16];
+        return context.Snapshot.Memory.TryRead(r.Start, header)
+            && Glibc.GlibcMmapChunkRule.Walk(context.Snapshot.Memory, r.Start, r.Size, context.PageSize).Chunks == 0;
     }
 
     /// <summary>
