@@ -158,7 +158,9 @@ public sealed partial class RealProgramTests : IDisposable
             && r.End <= live.Regions.Where(x => x.Attribution!.Owner == V8Owner.CodeRange).Max(x => x.End)).Aggregate(0UL, (a, r) => a + r.Size));
         Assert.DoesNotContain(live.Regions, r => r.Map.Executable && r.Attribution!.Kind == Kinds.Stack);
         AssertOwned(live, 1, 2);
-        AssertPlainCopyAgrees(node, live);
+        // The 32 MiB Buffer is malloc'd: in a copy without memory it is proved by its size (32 MiB + a header page)
+        // unless the kernel merged it with a neighbouring mapping, and then it stays unattributed rather than guessed.
+        AssertPlainCopyAgrees(node, live, rssPct: 35);
     }
 
     [Fact]

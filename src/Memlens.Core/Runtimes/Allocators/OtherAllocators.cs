@@ -6,10 +6,10 @@ using static Memlens.Core.Model.Bytes;
 namespace Memlens.Core.Runtimes.Allocators;
 
 /// <summary>A malloc replacement's own mappings (research/runtime-facts-2.md §13), as one owner per allocator.</summary>
-public sealed record AllocatorHeap(string Allocator, string Label0) : Owner, IMallocArena
+public sealed record AllocatorHeap(string Allocator, string Text) : Owner, IMallocArena
 {
     public override string Kind => Kinds.NativeHeap;
-    public override string Label => Label0;
+    public override string Label => Text;
 }
 
 /// <summary>
