@@ -21,14 +21,27 @@ internal static class Output
         var exporter = exporters.Find(format)
             ?? throw new MemlensException(ExitCode.Usage, $"--format {format}: this command writes {exporters.Names}");
         string? path = parse.GetValue(CommonOptions.OutputFile);
-        if (path is not null) WriteFile(path, stream => exporter.Write(report, stream));
-        else if (exporter is JsonExporter<T> json) WriteJson(console, report, json.Type);
-        else if (exporter is TextExporter<T> text) text.Write(report, console.Out);
-        else
+        if (path is not null)
         {
+            WriteFile(path, stream => exporter.Write(report, stream));
+            return 0;
+        }
+        try
+        {
+            if (exporter is JsonExporter<T> json) WriteJson(console, report, json.Type);
+            else if (exporter is TextExporter<T> text) text.Write(report, console.Out);
+            else
+            {
+                console.Out.Flush();
+                using var stdout = console.OpenRawOut() ?? throw new MemlensException(ExitCode.Usage, $"--format {format} needs -o FILE here");
+                exporter.Write(report, stdout);
+            }
             console.Out.Flush();
-            using var stdout = console.OpenRawOut() ?? throw new MemlensException(ExitCode.Usage, $"--format {format} needs -o FILE here");
-            exporter.Write(report, stdout);
+        }
+        catch (IOException e) when (!e.Message.Contains("Broken pipe", StringComparison.OrdinalIgnoreCase))
+        {
+            // A full disk, a read-only file behind the redirection: one line, exit 8. (A reader that left is silent.)
+            throw new MemlensException(ExitCode.OutputFailed, $"standard output could not be written ({e.Message.TrimEnd('.')})");
         }
         return 0;
     }

@@ -29,7 +29,8 @@ internal sealed class ProcDirectory(ISnapshotFiles files, bool live, bool keepRa
                 _raw[name] = bytes;
                 return bytes;
             case ProcFileReader.Outcome.Denied:
-                Warnings.Add($"{name}: permission denied; what depends on it is missing from this report");
+                Warnings.Add(live ? $"{name}: permission denied; what depends on it is missing from this report"
+                    : $"{name}: not a readable regular file (permission, or a FIFO, device or socket); what depends on it is missing from this report");
                 return null;
             case ProcFileReader.Outcome.Vanished:
                 if (live) Warnings.Add($"{name}: the process or thread exited while it was read");

@@ -16,7 +16,7 @@ public sealed class ProcRoot(string path)
 
     public string ProcessDirectory(int pid) => System.IO.Path.Combine(Path, pid.ToString(CultureInfo.InvariantCulture));
     public bool HasProcess(int pid) => Directory.Exists(ProcessDirectory(pid));
-    public DirectoryFiles Process(int pid) => new(ProcessDirectory(pid));
+    public DirectoryFiles Process(int pid) => new(ProcessDirectory(pid), live: true);
 
     /// <summary>A file of one process ("status", "smaps_rollup"), or null when it is gone or unreadable.</summary>
     public string? ProcessText(int pid, string name) => ProcFileReader.TryReadText(System.IO.Path.Combine(ProcessDirectory(pid), name));

@@ -64,4 +64,41 @@ public sealed class SafetyTests : IDisposable
         Assert.Contains("evil\\x1b]0;pwned\\x07\\x1b[2J", report, StringComparison.Ordinal);
         Assert.Contains("/tmp/threads\\x1b[31mred\\x9b", MemlensCli.Run("maps", dir).Out, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void A_fifo_in_a_snapshot_is_not_read_and_says_so()
+    {
+        string dir = _temp.New("memlens-fifo-");
+        File.Copy(Fixtures.File("c-threads", "maps"), Path.Combine(dir, "maps"));
+        foreach (var name in new[] { "status", "statm" })
+        {
+            using var mkfifo = System.Diagnostics.Process.Start("mkfifo", [Path.Combine(dir, name)])!;
+            mkfifo.WaitForExit();
+            Assert.Equal(0, mkfifo.ExitCode);
+        }
+        File.CreateSymbolicLink(Path.Combine(dir, "smaps_rollup"), "/dev/urandom");
+        var r = MemlensCli.Run("report", dir);
+        Assert.Equal(0, r.ExitCode);
+        Assert.Contains("status: not a readable regular file", r.Out, StringComparison.Ordinal);
+        Assert.Contains("smaps_rollup: not a readable regular file", r.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_full_disk_behind_standard_output_is_one_line_and_exit_8()
+    {
+        // What a StreamWriter on /dev/full throws at its first write.
+        var full = new FullDisk();
+        var error = new StringWriter();
+        int code = Memlens.Cli.Program.Run(["report", Fixtures.Dir("c-threads")], new Memlens.Cli.CliConsole(full, error));
+        Assert.Equal(8, code);
+        var line = Assert.Single(error.ToString().TrimEnd('\n').Split('\n'));
+        Assert.Equal("memlens: standard output could not be written (No space left on device)", line);
+    }
+
+    private sealed class FullDisk : TextWriter
+    {
+        public override System.Text.Encoding Encoding => System.Text.Encoding.UTF8;
+        public override void Write(char value) => throw new IOException("No space left on device");
+        public override void Write(string? value) => throw new IOException("No space left on device");
+    }
 }

@@ -8,15 +8,30 @@ public sealed class DirectoryFiles(string root) : ISnapshotFiles
     public string Root { get; } = root;
     public string Label => Root;
 
+    /// <param name="live">a /proc directory: its files are not regular files and are read as they are.</param>
+    public DirectoryFiles(string root, bool live) : this(root) => Live = live;
+
+    /// <summary>Reading /proc itself; otherwise (a snapshot) only regular files are read: a FIFO would block, a device never end.</summary>
+    public bool Live { get; }
+
+    private ProcFileReader.Outcome? NotRegular(string name) =>
+        Live || FileKind.IsRegular(Path.Combine(Root, name)) ? null
+        : File.Exists(Path.Combine(Root, name)) ? ProcFileReader.Outcome.Denied : ProcFileReader.Outcome.Missing;
+
     public ProcFileReader.Outcome TryRead(string name, out byte[] bytes)
     {
+        if (NotRegular(name) is { } refused)
+        {
+            bytes = [];
+            return refused;
+        }
         var outcome = ProcFileReader.TryReadAll(Path.Combine(Root, name), out var buffer, out int length);
         bytes = outcome == ProcFileReader.Outcome.Read ? buffer.AsSpan(0, length).ToArray() : [];
         return outcome;
     }
 
     public ProcFileReader.Outcome Stream(string name, Action<ReadOnlySpan<byte>> consume) =>
-        ProcFileStreamer.Stream(Path.Combine(Root, name), consume);
+        NotRegular(name) ?? ProcFileStreamer.Stream(Path.Combine(Root, name), consume);
 
     public IReadOnlyList<string>? Subdirectories(string directory)
     {
