@@ -28,10 +28,16 @@ public static class Program
         };
         // `memlens` alone, or with only top's options: the whole machine.
         if (args.Length == 0 || (args[0].StartsWith('-') && args[0] is not ("-h" or "--help" or "-?" or "--version"))) args = ["top", .. args];
+        if (CommandLineCheck.UnknownName(root, args) is { } unknown)
+        {
+            console.Error.WriteLine($"memlens: {unknown} (see memlens --help)");
+            return (int)ExitCode.Usage;
+        }
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
         {
-            console.Error.WriteLine($"memlens: {parse.Errors[0].Message} (see memlens --help)");
+            // Every problem, not only the first.
+            console.Error.WriteLine($"memlens: {string.Join("; ", parse.Errors.Select(e => e.Message.TrimEnd('.')))} (see memlens --help)");
             return (int)ExitCode.Usage;
         }
         var config = new InvocationConfiguration { Output = console.Out, Error = console.Error, EnableDefaultExceptionHandler = false };

@@ -25,7 +25,8 @@ internal static class TopCommand
         CommonOptions.AddOutput(command);
         command.SetAction(parse => Program.Guard(console, () =>
         {
-            int n = Math.Max(1, parse.GetValue(Count));
+            int n = parse.GetValue(Count);
+            if (n < 1) throw new MemlensException(ExitCode.Usage, $"-n {n}: give at least 1 row");
             string? intervalText = parse.GetValue(Interval);
             int? refreshes = parse.GetValue(Refreshes);
             // --count alone sweeps at watch's default interval.

@@ -35,6 +35,7 @@ internal static class WatchCommand
     public static int Run(CliConsole console, string target, string intervalText, int? count, ParseResult parse)
     {
         var interval = ParseInterval(intervalText);
+        if (count is < 1) throw new MemlensException(ExitCode.Usage, $"--count {count}: give at least 1 sample");
         int pid = int.TryParse(target, NumberStyles.None, CultureInfo.InvariantCulture, out int p) ? p : TargetResolver.ResolveName(target);
         bool tty = !Console.IsOutputRedirected && console.Out == Console.Out && Output.FormatOf(parse) == "text" && parse.GetValue(CommonOptions.OutputFile) is null;
         var exporters = Output.TextAndJson(ReportJsonContext.Default.WatchSample, TerminalWatchWriter.Write);

@@ -97,4 +97,15 @@ public class CliErrorTests
 
     [Fact]
     public void Capture_needs_an_output() => Assert.Equal((int)ExitCode.Usage, MemlensCli.Run("capture", "1").ExitCode);
+
+    [Theory]
+    [InlineData(new[] { "frobnicate" }, "unknown command 'frobnicate'")]
+    [InlineData(new[] { "repot", "1" }, "unknown command 'repot'; did you mean 'report'?")]
+    [InlineData(new[] { "report", "--bogus", "1" }, "unknown option '--bogus' for report")]
+    [InlineData(new[] { "report", "--bogus" }, "unknown option '--bogus' for report")]
+    [InlineData(new[] { "maps", "1", "--evidance" }, "unknown option '--evidance' for maps; did you mean '--evidence'?")]
+    [InlineData(new[] { "top", "-n", "-3" }, "-n -3: give at least 1 row")]
+    [InlineData(new[] { "watch", "1", "--count", "0" }, "--count 0: give at least 1 sample")]
+    public void The_command_line_names_what_is_wrong(string[] args, string message) =>
+        AssertOneLine(MemlensCli.Run(args), ExitCode.Usage, message);
 }
