@@ -19,14 +19,19 @@ public static class TargetResolver
         return LiveProcess.Load(ResolveName(target, proc), proc);
     }
 
+    /// <summary>Reads pasted text up to <see cref="SnapshotSource.MaxPastedBytes"/> characters, growing as it reads.</summary>
     private static string ReadPasted(TextReader reader)
     {
-        var buffer = new char[SnapshotSource.MaxPastedBytes / 4];
-        int total = 0, n;
-        while (total < buffer.Length && (n = reader.Read(buffer, total, buffer.Length - total)) > 0) total += n;
-        if (total == buffer.Length && reader.Peek() >= 0)
-            throw new MemlensException(ExitCode.BadInput, $"standard input: more than {buffer.Length >> 20} Mi characters; that is not pasted /proc text");
-        return new string(buffer, 0, total);
+        var text = new System.Text.StringBuilder();
+        var chunk = new char[64 * 1024];
+        int n;
+        while ((n = reader.Read(chunk, 0, chunk.Length)) > 0)
+        {
+            if (text.Length + n > SnapshotSource.MaxPastedBytes)
+                throw new MemlensException(ExitCode.BadInput, $"standard input: more than {SnapshotSource.MaxPastedBytes >> 20} Mi characters; that is not pasted /proc text");
+            text.Append(chunk, 0, n);
+        }
+        return text.ToString();
     }
 
     /// <summary>The one process whose comm or executable name is <paramref name="name"/>; several is an error that lists them.</summary>

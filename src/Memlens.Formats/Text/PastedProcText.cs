@@ -46,7 +46,7 @@ public static partial class PastedProcText
         {
             pid ??= sectionPid;
             // Trailing blanks go, except on maps lines, where a path may end in a space: those keep theirs.
-            var content = string.Join('\n', body.Select(l => MapsLine.LooksLikeHeader(Encoding.UTF8.GetBytes(l)) ? l : l.TrimEnd(' ', '\t'))).Trim('\n');
+            var content = string.Join('\n', body.Select(l => IsMapsLine(l) ? l : l.TrimEnd(' ', '\t'))).Trim('\n');
             if (content.Length == 0) continue;
             string? name = header is not null && Known.Contains(header) ? header : Recognise(content);
             if (name is null)
@@ -69,7 +69,7 @@ public static partial class PastedProcText
         var lines = content.Split('\n');
         Func<string, bool>? keep = name switch
         {
-            "maps" => l => MapsLine.LooksLikeHeader(Encoding.UTF8.GetBytes(l)),
+            "maps" => l => IsMapsLine(l),
             "statm" => l => StatmLine().IsMatch(l),
             "status" => l => StatusLine().IsMatch(l),
             _ => null,
@@ -78,6 +78,15 @@ public static partial class PastedProcText
         var kept = lines.Where(l => keep(l)).ToList();
         dropped = lines.Count(l => l.Length > 0) - kept.Count;
         return string.Join('\n', kept);
+    }
+
+    /// <summary>A maps/smaps header line ("start-end perms …"), judged on its first characters without copying the line.</summary>
+    private static bool IsMapsLine(ReadOnlySpan<char> line)
+    {
+        var head = line[..Math.Min(line.Length, 48)];
+        Span<byte> ascii = stackalloc byte[head.Length];
+        for (int i = 0; i < head.Length; i++) ascii[i] = head[i] < 128 ? (byte)head[i] : (byte)'?';
+        return MapsLine.LooksLikeHeader(ascii);
     }
 
     private static readonly HashSet<string> Known = new(StringComparer.Ordinal)
@@ -103,7 +112,7 @@ public static partial class PastedProcText
     private static string? Recognise(string content)
     {
         var first = content.AsSpan(0, content.IndexOf('\n') is int nl && nl >= 0 ? nl : content.Length);
-        if (MapsLine.LooksLikeHeader(Encoding.UTF8.GetBytes(first.ToString())))
+        if (IsMapsLine(first))
         {
             if (SmapsKey().IsMatch(content)) return content.Contains("[rollup]", StringComparison.Ordinal) ? "smaps_rollup" : "smaps";
             return "maps";

@@ -66,7 +66,7 @@ public sealed partial class GoModule : IRuntimeModule
     {
         var go = context.Breakdown.Kind(Kinds.Go);
         if (go is null) yield break;
-        var parts = string.Join("; ", go.Owners.Select(o => $"{o.Owner}: {Format(o.Figures.Virtual)} virtual, {Format(o.Figures.Committed)} mapped{(o.Figures.Rss is ulong r ? $", {Format(r)} resident" : "")}"));
+        var parts = FindingWords.Owners(go, "mapped");
         yield return new Finding("Go runtime", go.Figures.Virtual,
             $"The Go runtime owns {Format(go.Figures.Virtual)} of VSZ{(go.Figures.Rss is ulong rss ? $" but only {Format(rss)} is resident" : " (how much is resident needs smaps)")}. {parts}. The PROT_NONE parts are reservations made at start-up for the heap's whole address range; they cost no RAM. GOGC and GOMEMLIMIT govern the heap itself.");
     }
