@@ -23,7 +23,7 @@ public sealed class DotnetFileRule : IClassificationRule
             }
             else if (path.StartsWith("/memfd:dotnet", StringComparison.Ordinal))
                 context.Claim(r, new LabelledOwner(Kinds.Dotnet, path), "", "a memfd named by the .NET runtime", Confidence.Confirmed);
-            else if (path.EndsWith(".dll", StringComparison.OrdinalIgnoreCase) || path.EndsWith(".ni.dll", StringComparison.OrdinalIgnoreCase))
+            else if (path.EndsWith(".dll", StringComparison.OrdinalIgnoreCase))
                 context.Claim(r, new FileOwner(Kinds.Image, path), Images.ImageRule.ByPermissions(r), "a managed (PE) assembly mapped by CoreCLR's loader; segment by permissions", Confidence.Confirmed);
         }
     }
