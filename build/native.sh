@@ -5,7 +5,8 @@ set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 out="$root/.build/native"
 bin="$out/memlens"
-if [ ! -x "$bin" ] || [ -n "$(find "$root/src" "$root/Directory.Build.props" -newer "$bin" \( -name '*.cs' -o -name '*.csproj' -o -name '*.props' \) -print -quit)" ]; then
+# obj/ and bin/ are left out: every dotnet build rewrites the generated .cs files there, which are not sources.
+if [ ! -x "$bin" ] || [ -n "$(find "$root/src" "$root/Directory.Build.props" \( -name obj -o -name bin \) -prune -o -newer "$bin" \( -name '*.cs' -o -name '*.csproj' -o -name '*.props' \) -print -quit)" ]; then
   echo "memlens: building the native executable (once; about a minute)…" >&2
   export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
   rm -rf "$root"/src/*/obj/Release/net10.0/linux-x64
