@@ -56,10 +56,7 @@ internal static class Output
             return;
         }
         console.Out.Flush();
-        using var buffered = new BufferedStream(raw, 1 << 16);
-        // Through a Utf8JsonWriter the source generator's direct writing code serves, without read metadata.
-        using (var writer = new Utf8JsonWriter(buffered)) JsonSerializer.Serialize(writer, value, type);
-        buffered.WriteByte((byte)'\n');
+        using (raw) JsonExporter<T>.WriteLine(value, type, raw);
     }
 
     /// <summary>

@@ -9,6 +9,7 @@ public static class MapsFile
     {
         var entries = new List<MapsEntry>();
         var problems = new List<string>();
+        var strings = new Utf8StringCache();   // perms, devices and library paths repeat on most lines
         int number = 0;
         var lines = Ascii.Lines(text);
         while (lines.MoveNext())
@@ -16,7 +17,7 @@ public static class MapsFile
             var line = lines.Current;
             number++;
             if (line.IsEmpty) continue;
-            if (MapsLine.TryParse(line, out var entry)) entries.Add(entry!);
+            if (MapsLine.TryParse(line, strings, out var entry)) entries.Add(entry!);
             else problems.Add(lines.CurrentComplete
                 ? $"maps line {number} is malformed and was skipped"
                 : $"maps was cut short at line {number}; the partial line was skipped");

@@ -6,31 +6,49 @@ namespace Memlens.Formats.Procfs;
 /// </summary>
 public sealed class SmapsCounters
 {
-    public ulong? Size { get; set; }
-    public ulong? KernelPageSize { get; set; }
-    public ulong? MMUPageSize { get; set; }
-    public ulong? Rss { get; set; }
-    public ulong? Pss { get; set; }
-    public ulong? Pss_Dirty { get; set; }
-    public ulong? Pss_Anon { get; set; }       // smaps_rollup only
-    public ulong? Pss_File { get; set; }       // smaps_rollup only
-    public ulong? Pss_Shmem { get; set; }      // smaps_rollup only
-    public ulong? Shared_Clean { get; set; }
-    public ulong? Shared_Dirty { get; set; }
-    public ulong? Private_Clean { get; set; }
-    public ulong? Private_Dirty { get; set; }
-    public ulong? Referenced { get; set; }
-    public ulong? Anonymous { get; set; }
-    public ulong? KSM { get; set; }
-    public ulong? LazyFree { get; set; }
-    public ulong? AnonHugePages { get; set; }
-    public ulong? ShmemPmdMapped { get; set; }
-    public ulong? FilePmdMapped { get; set; }
-    public ulong? Shared_Hugetlb { get; set; }
-    public ulong? Private_Hugetlb { get; set; }
-    public ulong? Swap { get; set; }
-    public ulong? SwapPss { get; set; }
-    public ulong? Locked { get; set; }
+    // One ulong per counter and a bit for "the kernel printed it": a third of the size of 25 nullable fields, which
+    // matters at 60,000 mappings (one of these per mapping). Pss_Anon, Pss_File and Pss_Shmem are in smaps_rollup only.
+    private enum Counter { Size, KernelPageSize, MMUPageSize, Rss, Pss, Pss_Dirty, Pss_Anon, Pss_File, Pss_Shmem, Shared_Clean, Shared_Dirty, Private_Clean, Private_Dirty, Referenced, Anonymous, KSM, LazyFree, AnonHugePages, ShmemPmdMapped, FilePmdMapped, Shared_Hugetlb, Private_Hugetlb, Swap, SwapPss, Locked, Count }
+
+    [System.Runtime.CompilerServices.InlineArray((int)Counter.Count)]
+    private struct Values { private ulong _first; }
+
+    private Values _values;
+    private uint _present;
+
+    private ulong? Get(Counter c) => (_present & (1u << (int)c)) != 0 ? _values[(int)c] : null;
+
+    private void Set(Counter c, ulong? value)
+    {
+        if (value is ulong v) { _values[(int)c] = v; _present |= 1u << (int)c; }
+        else { _values[(int)c] = 0; _present &= ~(1u << (int)c); }
+    }
+
+    public ulong? Size { get => Get(Counter.Size); set => Set(Counter.Size, value); }
+    public ulong? KernelPageSize { get => Get(Counter.KernelPageSize); set => Set(Counter.KernelPageSize, value); }
+    public ulong? MMUPageSize { get => Get(Counter.MMUPageSize); set => Set(Counter.MMUPageSize, value); }
+    public ulong? Rss { get => Get(Counter.Rss); set => Set(Counter.Rss, value); }
+    public ulong? Pss { get => Get(Counter.Pss); set => Set(Counter.Pss, value); }
+    public ulong? Pss_Dirty { get => Get(Counter.Pss_Dirty); set => Set(Counter.Pss_Dirty, value); }
+    public ulong? Pss_Anon { get => Get(Counter.Pss_Anon); set => Set(Counter.Pss_Anon, value); }
+    public ulong? Pss_File { get => Get(Counter.Pss_File); set => Set(Counter.Pss_File, value); }
+    public ulong? Pss_Shmem { get => Get(Counter.Pss_Shmem); set => Set(Counter.Pss_Shmem, value); }
+    public ulong? Shared_Clean { get => Get(Counter.Shared_Clean); set => Set(Counter.Shared_Clean, value); }
+    public ulong? Shared_Dirty { get => Get(Counter.Shared_Dirty); set => Set(Counter.Shared_Dirty, value); }
+    public ulong? Private_Clean { get => Get(Counter.Private_Clean); set => Set(Counter.Private_Clean, value); }
+    public ulong? Private_Dirty { get => Get(Counter.Private_Dirty); set => Set(Counter.Private_Dirty, value); }
+    public ulong? Referenced { get => Get(Counter.Referenced); set => Set(Counter.Referenced, value); }
+    public ulong? Anonymous { get => Get(Counter.Anonymous); set => Set(Counter.Anonymous, value); }
+    public ulong? KSM { get => Get(Counter.KSM); set => Set(Counter.KSM, value); }
+    public ulong? LazyFree { get => Get(Counter.LazyFree); set => Set(Counter.LazyFree, value); }
+    public ulong? AnonHugePages { get => Get(Counter.AnonHugePages); set => Set(Counter.AnonHugePages, value); }
+    public ulong? ShmemPmdMapped { get => Get(Counter.ShmemPmdMapped); set => Set(Counter.ShmemPmdMapped, value); }
+    public ulong? FilePmdMapped { get => Get(Counter.FilePmdMapped); set => Set(Counter.FilePmdMapped, value); }
+    public ulong? Shared_Hugetlb { get => Get(Counter.Shared_Hugetlb); set => Set(Counter.Shared_Hugetlb, value); }
+    public ulong? Private_Hugetlb { get => Get(Counter.Private_Hugetlb); set => Set(Counter.Private_Hugetlb, value); }
+    public ulong? Swap { get => Get(Counter.Swap); set => Set(Counter.Swap, value); }
+    public ulong? SwapPss { get => Get(Counter.SwapPss); set => Set(Counter.SwapPss, value); }
+    public ulong? Locked { get => Get(Counter.Locked); set => Set(Counter.Locked, value); }
     public string? VmFlags { get; set; }       // e.g. "rd wr mr mw me ac"
 
     /// <summary>Stores a "Key: N kB" line given the key's ASCII bytes; false for keys this type does not know.</summary>

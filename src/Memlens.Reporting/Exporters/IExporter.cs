@@ -21,10 +21,15 @@ public sealed class JsonExporter<T>(JsonTypeInfo<T> type) : IExporter<T>
     public string Format => "json";
     public JsonTypeInfo<T> Type { get; } = type;
 
-    public void Write(T report, Stream output)
+    public void Write(T report, Stream output) => WriteLine(report, Type, output);
+
+    /// <summary>One JSON line, handed to <paramref name="output"/> in large chunks (see <see cref="Json.ChunkedStreamWriter"/>).</summary>
+    public static void WriteLine(T value, JsonTypeInfo<T> type, Stream output)
     {
-        using (var writer = new Utf8JsonWriter(output)) JsonSerializer.Serialize(writer, report, Type);
-        output.WriteByte((byte)'\n');
+        using var chunks = new Json.ChunkedStreamWriter(output);
+        using (var writer = new Utf8JsonWriter(chunks)) JsonSerializer.Serialize(writer, value, type);
+        chunks.GetSpan(1)[0] = (byte)'\n';
+        chunks.Advance(1);
     }
 }
 
