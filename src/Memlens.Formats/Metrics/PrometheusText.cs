@@ -1,9 +1,8 @@
-using System.Globalization;
-
 namespace Memlens.Formats.Metrics;
 
 /// <summary>
-/// The Prometheus text exposition format: "name{labels} value [timestamp]" samples with # HELP / # TYPE comments.
+/// The Prometheus text exposition format and OpenMetrics: samples (<see cref="PrometheusLine"/>), # HELP / # TYPE /
+/// # UNIT comments, and # EOF.
 /// client_golang's go_memstats_* families map to runtime.MemStats fields; go_memory_classes_* (runtime/metrics
 /// names) map through the identities of runtime/metrics/description.go.
 /// </summary>
@@ -49,40 +48,31 @@ public static class PrometheusText
         var all = new Dictionary<string, double>(StringComparer.Ordinal);
         var problems = new List<string>();
         int number = 0;
+        bool ended = false;
         foreach (var raw in text.Split('\n'))
         {
             number++;
             var line = raw.TrimEnd('\r').Trim();
-            if (line.Length == 0 || line[0] == '#') continue;
+            if (line.Length == 0) continue;
+            if (ended) { problems.Add($"line {number} comes after # EOF and was not read"); break; }
+            if (line == "# EOF") { ended = true; continue; }   // OpenMetrics: the end of the exposition
+            if (line[0] == '#') continue;
             if (all.Count >= MaxSamples) { problems.Add($"more than {MaxSamples} samples; the rest were not read"); break; }
-            int nameEnd = line.IndexOfAny([' ', '{']);
-            if (nameEnd <= 0) { problems.Add($"line {number} is not a sample and was skipped"); continue; }
-            string name = line[..nameEnd];
-            string rest = line[nameEnd..];
-            if (rest.StartsWith('{'))
-            {
-                int close = rest.IndexOf('}');
-                if (close < 0) { problems.Add($"line {number} has an unclosed label set and was skipped"); continue; }
-                name += rest[..(close + 1)];
-                rest = rest[(close + 1)..];
-            }
-            var parts = rest.Split(' ', StringSplitOptions.RemoveEmptyEntries);
-            if (parts.Length is < 1 or > 2 || !double.TryParse(parts[0], NumberStyles.Float, CultureInfo.InvariantCulture, out double value))
-            {
-                problems.Add($"line {number} has no numeric value and was skipped");
-                continue;
-            }
-            all[name] = value;
+            if (PrometheusLine.TryParse(line, out string key, out double value, out string? problem)) all[key] = value;
+            else problems.Add($"line {number} {problem} and was skipped");
         }
         samples = all;
         var fields = new Dictionary<string, ulong>(StringComparer.Ordinal);
         foreach (var (metric, field) in MemStatsByMetric)
-            if (all.TryGetValue(metric, out double v) && v >= 0 && v < 1.8e19) fields[field] = (ulong)Math.Round(v);
+            if (all.TryGetValue(metric, out double v) && Bytes(v) is ulong b) fields[field] = b;
         // Go ≥1.16 exports the memory classes; derive MemStats fields from them where go_memstats_* is missing.
-        ulong? Class(string path) => all.TryGetValue("go_memory_classes_" + path + "_bytes", out double v) ? (ulong)Math.Round(v) : null;
+        ulong? Class(string path) => all.TryGetValue("go_memory_classes_" + path + "_bytes", out double v) ? Bytes(v) : null;
         if (!fields.ContainsKey("HeapReleased") && Class("heap_released") is ulong rel) fields["HeapReleased"] = rel;
         if (!fields.ContainsKey("HeapAlloc") && Class("heap_objects") is ulong objs) fields["HeapAlloc"] = objs;
         if (!fields.ContainsKey("Sys") && Class("total") is ulong total) fields["Sys"] = total;
         return new GoMemStats(source, "prometheus", fields, problems);
     }
+
+    /// <summary>A count of bytes, or null for what cannot be one (negative, NaN, ±Inf, beyond 64 bits).</summary>
+    private static ulong? Bytes(double v) => v >= 0 && v < 1.8e19 ? (ulong)Math.Round(v) : null;
 }

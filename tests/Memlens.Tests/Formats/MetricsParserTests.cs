@@ -78,6 +78,56 @@ public class MetricsParserTests
     }
 
     [Fact]
+    public void Prometheus_and_openmetrics_grammar_quoted_labels_infinities_exemplars_and_eof()
+    {
+        const string text = """
+            go_memstats_sys_bytes 1.5e+07
+            http_requests_total{path="/a}b",msg="say \"hi\"\n\\"} 7 1700000000000
+            go_gc_duration_seconds{quantile="1"} +Inf
+            go_gc_duration_seconds{quantile="0"} -Inf
+            go_gc_duration_seconds_sum NaN
+            foo_bucket{le="0.5",} 3 # {trace_id="KOO5S4vxi0o"} 0.67 1520879607.789
+            {"my.dotted.metric",code="200"} 12
+            bar{} 4
+            # UNIT foo_seconds seconds
+            # EOF
+            """;
+        var m = PrometheusText.Parse(text, "t", out var samples);
+        Assert.Empty(m.Problems);
+        Assert.Equal(15_000_000UL, m["Sys"]);
+        Assert.Equal(7, samples["http_requests_total{path=\"/a}b\",msg=\"say \\\"hi\\\"\\n\\\\\"}"]);
+        Assert.Equal(double.PositiveInfinity, samples["go_gc_duration_seconds{quantile=\"1\"}"]);
+        Assert.Equal(double.NegativeInfinity, samples["go_gc_duration_seconds{quantile=\"0\"}"]);
+        Assert.True(double.IsNaN(samples["go_gc_duration_seconds_sum"]));
+        Assert.Equal(3, samples["foo_bucket{le=\"0.5\",}"]);
+        Assert.Equal(12, samples["my.dotted.metric{code=\"200\"}"]);
+        Assert.Equal(4, samples["bar"]);
+    }
+
+    [Theory]
+    [InlineData("go_memstats_sys_bytes +Inf\n")]
+    [InlineData("go_memstats_sys_bytes NaN\n")]
+    [InlineData("go_memstats_sys_bytes -5\n")]
+    public void A_byte_count_that_is_not_one_is_not_a_field(string text)
+    {
+        var m = PrometheusText.Parse(text, "t", out var samples);
+        Assert.Single(samples);
+        Assert.Null(m["Sys"]);
+    }
+
+    [Theory]
+    [InlineData("go_memstats_sys_bytes 1 2 3\n", "has something other than a timestamp")]
+    [InlineData("go_memstats_sys_bytes{a=b} 1\n", "not quoted")]
+    [InlineData("go_memstats_sys_bytes{a=\"b} 1\n", "unclosed quoted string")]
+    [InlineData("# EOF\ngo_memstats_sys_bytes 1\n", "after # EOF")]
+    public void Prometheus_lines_that_break_the_grammar_are_named(string text, string why)
+    {
+        var m = PrometheusText.Parse(text, "t", out _);
+        Assert.Null(m["Sys"]);
+        Assert.Contains(why, Assert.Single(m.Problems), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_truncated_pprof_trailer_keeps_what_came_before()
     {
         string full = Text("pprof-heap-debug1-idle.txt");
