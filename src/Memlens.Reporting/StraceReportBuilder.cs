@@ -11,7 +11,7 @@ public static class StraceReportBuilder
     {
         var processes = analysis.Replayer.Processes
             .Where(p => pid is null || p.Pid == pid || p.Threads.ContainsKey(pid.Value) || p.ThreadStacks.ContainsKey(pid.Value))
-            .Where(p => p.Space.Segments.Count > 0 || pid is not null)
+            .Where(p => p.Space.Segments.Count > 0 || p.PeakVirtual > 0 || pid is not null)   // one that unmapped everything is still reported
             .Select(p => Process(p, analysis.Log, with)).ToList();
         var problems = analysis.Problems.Select(e => $"line {e.Line}: {e.Kind}: {e.Text}").Concat(analysis.Replayer.Notes).ToList();
         return new StraceReport(StraceReport.SchemaVersion, analysis.Log, analysis.Lines, analysis.Garbage, analysis.StoppedAt, problems,

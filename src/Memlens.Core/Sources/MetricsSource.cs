@@ -17,17 +17,9 @@ public static class MetricsSource
     {
         if (spec.StartsWith("http://", StringComparison.OrdinalIgnoreCase) || spec.StartsWith("https://", StringComparison.OrdinalIgnoreCase))
             return new Page(spec, Fetch(spec));
-        try
-        {
-            var info = new FileInfo(spec);
-            if (!info.Exists) throw new MemlensException(ExitCode.BadInput, $"--metrics {spec}: no such file (give a file or an http:// URL)");
-            if (info.Length > MaxBytes) throw new MemlensException(ExitCode.BadInput, $"--metrics {spec}: larger than {MaxBytes >> 20} MiB");
-            return new Page(spec, File.ReadAllText(spec));
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new MemlensException(ExitCode.BadInput, $"--metrics {spec}: could not be read ({e.Message.TrimEnd('.')})");
-        }
+        if (Directory.Exists(spec)) throw new MemlensException(ExitCode.BadInput, $"--metrics {spec}: is a directory (give a file or an http:// URL)");
+        if (!File.Exists(spec)) throw new MemlensException(ExitCode.BadInput, $"--metrics {spec}: no such file (give a file or an http:// URL)");
+        return new Page(spec, System.Text.Encoding.UTF8.GetString(Files.BoundedFile.Read(spec, MaxBytes, $"--metrics {spec}", "a metrics page")));
     }
 
     private static string Fetch(string url)

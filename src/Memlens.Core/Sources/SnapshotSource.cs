@@ -49,19 +49,8 @@ public static class SnapshotSource
         return pasted.Problems.Count == 0 ? loaded : loaded with { Warnings = [.. loaded.Warnings, .. pasted.Problems] };
     }
 
-    private static string ReadText(string path)
-    {
-        try
-        {
-            var info = new FileInfo(path);
-            if (info.Length > MaxPastedBytes) throw new MemlensException(ExitCode.BadInput, $"{path} is a file but not a snapshot, a core, or pasted /proc text (larger than {MaxPastedBytes >> 20} MiB)");
-            return File.ReadAllText(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new MemlensException(ExitCode.BadInput, $"{path}: could not be read ({e.Message.TrimEnd('.')})");
-        }
-    }
+    private static string ReadText(string path) =>
+        System.Text.Encoding.UTF8.GetString(BoundedFile.Read(path, MaxPastedBytes, path, "pasted /proc text"));
 
     private static ProcessSnapshot Load(ISnapshotFiles files, string label, int? pastedPid = null, string kind = "snapshot")
     {

@@ -49,7 +49,7 @@ public sealed class StraceAnalysis
         try
         {
             using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 1, FileOptions.SequentialScan);
-            lastLineCut = ReadLines(file, line =>
+            lastLineCut = ReadLines(file, path, line =>
             {
                 if (parser.Lines + 1 > atLine) { stopped = true; stoppedAt ??= $"line {atLine}"; return false; }
                 parser.Line(line);
@@ -60,19 +60,28 @@ public sealed class StraceAnalysis
         catch (UnauthorizedAccessException) { throw new MemlensException(ExitCode.PermissionDenied, $"{path}: permission denied"); }
         catch (IOException e) { throw new MemlensException(ExitCode.BadInput, $"{path}: could not be read ({e.Message.TrimEnd('.')})"); }
         parser.End(lastLineCut && !stopped);
-        if (replayer.Processes.Count == 0 && parser.Lines > 0 && parser.Garbage == parser.Lines)
-            throw new MemlensException(ExitCode.BadInput, $"{path}: no line of it is strace output");
+        // No process found and most lines unreadable: some other file (a binary, a different log), not strace output.
+        if (replayer.Processes.Count == 0 && parser.Lines > 0 && parser.Garbage * 2 > parser.Lines)
+            throw new MemlensException(ExitCode.BadInput, parser.Garbage == parser.Lines
+                ? $"{path}: not an strace log (no line of it is strace output)"
+                : $"{path}: not an strace log ({parser.Garbage:N0} of its {parser.Lines:N0} lines are not strace output, and no process's calls were found)");
         return new StraceAnalysis { Log = path, Replayer = replayer, Lines = parser.Lines, Garbage = parser.Garbage, Problems = problems, StoppedAt = stoppedAt };
     }
 
-    /// <summary>Splits a stream into lines without allocating per line; returns true when the last line had no newline.</summary>
-    private static bool ReadLines(Stream stream, Func<ReadOnlySpan<byte>, bool> onLine)
+    /// <summary>
+    /// Splits a stream into lines without allocating per line; returns true when the last line had no newline.
+    /// strace output is text: a NUL byte, or a line longer than <see cref="StraceLimits.MaxLineBytes"/>, ends the read.
+    /// </summary>
+    private static bool ReadLines(Stream stream, string path, Func<ReadOnlySpan<byte>, bool> onLine)
     {
         byte[] buffer = new byte[ChunkBytes];
         int kept = 0;
+        long number = 0;
         while (true)
         {
             int n = stream.Read(buffer, kept, buffer.Length - kept);
+            if (buffer.AsSpan(kept, n).IndexOf((byte)0) is int nul and >= 0)
+                throw new MemlensException(ExitCode.BadInput, $"{path}: not an strace log (it holds binary data: a NUL byte on line {number + 1 + buffer.AsSpan(0, kept + nul).Count((byte)'\n'):N0})");
             if (n == 0)
             {
                 if (kept > 0) onLine(buffer.AsSpan(0, kept));
@@ -84,11 +93,18 @@ public sealed class StraceAnalysis
             {
                 int nl = span[start..].IndexOf((byte)'\n');
                 if (nl < 0) break;
+                number++;
                 if (!onLine(span.Slice(start, nl))) return false;
                 start += nl + 1;
             }
             kept = span.Length - start;
-            if (kept == buffer.Length) Array.Resize(ref buffer, buffer.Length * 2);   // a line longer than the buffer
+            if (kept == buffer.Length)
+            {
+                // A line longer than the buffer: grow it, up to the limit.
+                if (buffer.Length >= StraceLimits.MaxLineBytes)
+                    throw new MemlensException(ExitCode.BadInput, $"{path}: line {number + 1:N0} is longer than {StraceLimits.MaxLineBytes >> 20} MiB (the limit of one strace line; docs/limits.md): not an strace log");
+                Array.Resize(ref buffer, buffer.Length * 2);
+            }
             span[start..].CopyTo(buffer);
         }
     }

@@ -99,6 +99,8 @@ public sealed class StraceReplayer
                 break;
         }
         proc.PeakVirtual = Math.Max(proc.PeakVirtual, proc.Space.Virtual);
+        if (proc.Space.Segments.Count > StraceLimits.MaxLiveRegions)
+            throw new MemlensException(ExitCode.BadInput, $"line {c.Line:N0}: process {proc.Pid} would have more than {StraceLimits.MaxLiveRegions:N0} mappings at once, beyond what the kernel allows (vm.max_map_count; docs/limits.md): not replayed further");
         if (_timeline is not null && (proc.Space.Virtual != before || proc.Space.Committed != committedBefore))
             _timeline(new TimelinePoint(c.Line, c.Time, proc.Pid, c.Pid, c.Name, (long)proc.Space.Virtual - (long)before, proc.Space.Virtual, proc.Space.Committed));
     }

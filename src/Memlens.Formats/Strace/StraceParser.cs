@@ -16,7 +16,6 @@ public sealed class StraceParser(Action<StraceCall> onCall, Action<StraceEvent>?
         "clone", "clone3", "fork", "vfork", "execve", "execveat",
     };
 
-    public const int MaxPending = 100_000;
     private readonly Dictionary<int, (string Name, StringBuilder Text, string? Time, double? Seconds)> _pending = [];
     private readonly List<string> _stack = [];
     private StraceCall? _lastCall;
@@ -126,7 +125,7 @@ public sealed class StraceParser(Action<StraceCall> onCall, Action<StraceEvent>?
                 _pending[pid] = (call + " (applied)", new StringBuilder(), time, seconds);
                 return;
             }
-            if (_pending.Count < MaxPending) _pending[pid] = (call, new StringBuilder(started), time, seconds);
+            if (_pending.Count < StraceLimits.MaxPending) _pending[pid] = (call, new StringBuilder(started), time, seconds);
             return;
         }
         Complete(pid, call, Encoding.UTF8.GetString(body), time, seconds);
