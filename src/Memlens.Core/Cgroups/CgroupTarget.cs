@@ -34,6 +34,10 @@ public static class CgroupTarget
             var files = CgroupFiles.Read(target);
             return CgroupView.Build(files, CgroupView.ReadProcesses(files.Processes(), proc), cpus);
         }
+        if (target is not null && target.Contains('/'))
+            throw new MemlensException(ExitCode.BadInput, File.Exists(target)
+                ? $"{target} is a file, not a cgroup directory (give /sys/fs/cgroup/…, a pid, a process name, or a snapshot)"
+                : $"{target}: no such cgroup directory or snapshot");
         int pid = target is null ? Environment.ProcessId
             : int.TryParse(target, NumberStyles.None, CultureInfo.InvariantCulture, out int p) ? p : TargetResolver.ResolveName(target, proc);
         var text = proc.ProcessText(pid, "cgroup") ?? throw new MemlensException(ExitCode.NoSuchProcess, $"no process with pid {pid}");

@@ -35,16 +35,23 @@ internal static class SnapshotLoader
         IReadOnlyList<string> problems;
         if (smaps is not null)
         {
-            foreach (var e in smaps.Items) regions.Add(new Region(regions.Count, e.Map, e.Counters));
-            problems = smaps.Problems;
+            var skipped = new List<string>();
+            foreach (var e in smaps.Items) AddInOrder(regions, e.Map, e.Counters, skipped);
+            problems = [.. smaps.Problems, .. skipped];
         }
         else
         {
-            foreach (var m in maps!.Items) regions.Add(new Region(regions.Count, m, null));
-            problems = maps.Problems;
+            var skipped = new List<string>();
+            foreach (var m in maps!.Items) AddInOrder(regions, m, null, skipped);
+            problems = [.. maps.Problems, .. skipped];
         }
-        if (regions.Count == 0 && live) throw new MemlensException(ExitCode.ProcessExited, $"process {pid} has no mappings (it exited, or is a kernel thread)");
-        if (regions.Count == 0) throw new MemlensException(ExitCode.BadInput, $"{source}: no mappings could be read (maps/smaps empty or corrupt)");
+        // A kernel thread has no mm (status says "Kthread: 1" since Linux 6.0; before, no Vm* lines and not a zombie).
+        if (regions.Count == 0 && live && status?.Text("State") is { } state && state.StartsWith('Z'))
+            throw new MemlensException(ExitCode.ProcessExited, $"process {pid} has exited (a zombie, waiting for its parent to reap it): its memory is already freed");
+        if (regions.Count == 0 && live && status is not null && (status.Text("Kthread") == "1" || (status.Text("Kthread") is null && status.VmSize is null)))
+            throw new MemlensException(ExitCode.BadInput, $"process {pid}{(status.Name is null ? "" : $" ({status.Name})")} is a kernel thread: it has no user address space, so there is no memory map to explain");
+        if (regions.Count == 0 && live) throw new MemlensException(ExitCode.ProcessExited, $"process {pid} has no mappings (it exited while it was read)");
+        if (regions.Count == 0) throw new MemlensException(ExitCode.BadInput, $"{source}: no mappings could be read ({(problems.Count > 0 ? problems[0] : "maps/smaps empty")})");
         foreach (var p in problems) dir.Warnings.Add(p + " (the report is partial)");
 
         var runtimeFiles = RuntimeFiles(dir, regions);
@@ -84,6 +91,21 @@ internal static class SnapshotLoader
     /// A copy of /proc files without exe (pasted text, a plain copy): the executable is the file of the lowest
     /// executable file mapping, where the kernel maps it below its libraries. Said in a warning, since it is inferred.
     /// </summary>
+    /// <summary>
+    /// The kernel lists VMAs in address order, none overlapping: a line that breaks that (a hand-edited or corrupt
+    /// file) is skipped and named, so no byte is counted twice and the total cannot wrap.
+    /// </summary>
+    private static void AddInOrder(List<Region> regions, MapsEntry map, SmapsCounters? counters, List<string> skipped)
+    {
+        if (regions.Count > 0 && map.Start < regions[^1].End)
+        {
+            if (skipped.Count < 20) skipped.Add($"the mapping {map.Start:x}-{map.End:x} overlaps or comes before {regions[^1].Start:x}-{regions[^1].End:x}, which the kernel never prints; it was skipped");
+            else if (skipped.Count == 20) skipped.Add("more mappings out of order were skipped");
+            return;
+        }
+        regions.Add(new Region(regions.Count, map, counters));
+    }
+
     private static string? ExecutableFromMaps(IReadOnlyList<Region> regions, List<string> warnings)
     {
         var code = regions.Where(r => r.Map.FileBacked && r.Map.Executable && r.Map.Path.StartsWith('/')).MinBy(r => r.Start);

@@ -5,6 +5,9 @@ namespace Memlens.Formats.Procfs;
 /// <summary>Parses the "start-end perms offset dev inode   path" line shared by maps and smaps.</summary>
 public static class MapsLine
 {
+    /// <summary>The smallest page size of any Linux architecture: every VMA bound is a multiple of it.</summary>
+    public const ulong MinPageSize = 4096;
+
     /// <summary>Cheap test for a VMA header line: its first token is "hex-hex".</summary>
     public static bool LooksLikeHeader(ReadOnlySpan<byte> line)
     {
@@ -26,7 +29,8 @@ public static class MapsLine
         int dash = range.IndexOf((byte)'-');
         if (dash <= 0) return false;
         if (!Ascii.TryParseHex(range[..dash], out ulong start) || !Ascii.TryParseHex(range[(dash + 1)..], out ulong end)) return false;
-        if (end < start) return false;
+        // The kernel prints page-aligned VMA bounds, end above start: anything else is not a line it wrote.
+        if (end <= start || ((start | end) & (MinPageSize - 1)) != 0) return false;
         var perms = Ascii.NextToken(ref rest);
         if (perms.Length != 4) return false;
         if (!Ascii.TryParseHex(Ascii.NextToken(ref rest), out ulong offset)) return false;

@@ -8,7 +8,8 @@ public static class ProcFileReader
 {
     public enum Outcome { Read, Missing, Denied, Vanished }
 
-    public static Outcome TryReadAll(string path, out byte[] content, out int length)
+    /// <param name="maxBytes">stop after more than this many bytes: the caller sees a length beyond its limit.</param>
+    public static Outcome TryReadAll(string path, out byte[] content, out int length, int maxBytes = int.MaxValue - 1)
     {
         content = [];
         length = 0;
@@ -23,6 +24,7 @@ public static class ProcFileReader
                 int n = stream.Read(buffer, total, buffer.Length - total);
                 if (n == 0) break;
                 total += n;
+                if (total > maxBytes) break;
             }
             content = buffer;
             length = total;

@@ -10,14 +10,6 @@ namespace Memlens.Core.Sources.Files;
 /// </summary>
 public static class ArchiveFiles
 {
-    /// <summary>maps, smaps (about 1.5 million mappings of smaps; 60,000 mappings are about 45 MiB) and the manifest (its recorded memory reads).</summary>
-    public const long MaxMappingsFileBytes = 1L << 30;
-    /// <summary>Any other entry: status, statm, cmdline, task/*/stat, a binary's headers, the perf-data file, cgroup files.</summary>
-    public const long MaxOtherFileBytes = 64L << 20;
-    /// <summary>All entries together.</summary>
-    public const long MaxInflatedBytes = 2L << 30;
-    public const int MaxEntries = 1_000_000;
-
     public static InMemoryFiles Read(string archive)
     {
         var files = new Dictionary<string, byte[]>(StringComparer.Ordinal);
@@ -31,18 +23,16 @@ public static class ArchiveFiles
             string? top = null;
             while (reader.GetNextEntry() is { } entry)
             {
-                if (++count > MaxEntries) throw new MemlensException(ExitCode.BadInput, $"{archive}: more than {MaxEntries:N0} entries; refusing");
+                if (++count > SnapshotLimits.MaxEntries) throw new MemlensException(ExitCode.BadInput, $"{archive}: more than {SnapshotLimits.MaxEntries:N0} entries (the limit; docs/limits.md); refusing");
                 string name = entry.Name.StartsWith("./", StringComparison.Ordinal) ? entry.Name[2..] : entry.Name;
                 if (name.Length == 0) continue;
                 if (name.StartsWith('/') || name.Split('/').Contains(".."))
                     throw new MemlensException(ExitCode.BadInput, $"{archive}: entry '{entry.Name}' points outside the snapshot; refusing");
                 if (entry.EntryType is not (TarEntryType.RegularFile or TarEntryType.V7RegularFile) || entry.DataStream is null) continue;
-                string leaf = name[(name.LastIndexOf('/') + 1)..];
-                long limit = leaf is "maps" or "smaps" or "manifest.json" ? MaxMappingsFileBytes : MaxOtherFileBytes;
-                if (entry.Length > limit)
-                    throw new MemlensException(ExitCode.BadInput, $"{archive}: entry '{entry.Name}' is {entry.Length:N0} bytes, more than the {limit >> 20} MiB limit for it (docs/limits.md); refusing");
+                if (entry.Length > SnapshotLimits.For(name)) throw SnapshotLimits.TooLarge(archive, entry.Name, entry.Length);
                 total += entry.Length;
-                if (total > MaxInflatedBytes) throw new MemlensException(ExitCode.BadInput, $"{archive}: unpacks to more than {MaxInflatedBytes >> 30} GiB (the limit; docs/limits.md); refusing");
+                if (total > SnapshotLimits.MaxInflatedBytes)
+                    throw new MemlensException(ExitCode.BadInput, $"{archive}: unpacks to more than {SnapshotLimits.MaxInflatedBytes >> 30} GiB (the limit; docs/limits.md); refusing");
                 var content = new byte[entry.Length];
                 int got = 0, n;
                 while (got < content.Length && (n = entry.DataStream.Read(content, got, content.Length - got)) > 0) got += n;
