@@ -194,7 +194,7 @@ public static class CoreSource
             {
                 if (address < l.VirtualAddress || address + (ulong)destination.Length > l.VirtualAddress + l.FileSize) continue;
                 long at = (long)(l.Offset + (address - l.VirtualAddress));
-                if (at + destination.Length > stream.Length) return false;
+                if (at < 0 || at > stream.Length - destination.Length) return false;   // a corrupt offset, or past a truncated end
                 stream.Position = at;
                 return stream.ReadAtLeast(destination, destination.Length, throwOnEndOfStream: false) == destination.Length;
             }

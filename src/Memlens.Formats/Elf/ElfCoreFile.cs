@@ -47,7 +47,12 @@ public sealed class ElfCoreFile
         int notes = 0;
         foreach (var seg in elf.ProgramHeaders.Where(p => p.Type == ElfProgramHeader.PT_NOTE))
         {
-            ulong size = Math.Min(seg.FileSize, (ulong)Math.Max(0, length - (long)Math.Min(seg.Offset, (ulong)length)));
+            if (seg.Offset >= (ulong)length)
+            {
+                problems.Add($"the note segment at offset 0x{seg.Offset:x} lies past the end of the file ({length:N0} bytes: truncated or corrupt core); not read");
+                continue;
+            }
+            ulong size = Math.Min(seg.FileSize, (ulong)length - seg.Offset);
             if (size < seg.FileSize) problems.Add($"the note segment at offset 0x{seg.Offset:x} runs past the end of the file (truncated core); notes were read as far as they go");
             if (size > MaxNoteBytes) { problems.Add($"a note segment of {size} bytes exceeds the limit of {MaxNoteBytes}; not read"); continue; }
             var data = new byte[size];
@@ -106,7 +111,7 @@ public sealed class ElfCoreFile
             Arguments = args,
         };
         core.Problems.AddRange(problems);
-        foreach (var l in core.Loads.Where(l => l.FileSize > 0 && (long)l.Offset + (long)l.FileSize > length).Take(1))
+        foreach (var l in core.Loads.Where(l => l.FileSize > 0 && (l.Offset >= (ulong)length || l.FileSize > (ulong)length - l.Offset)).Take(1))
             core.Problems.Add($"the core is truncated: memory dumped for 0x{l.VirtualAddress:x} and later lies past the end of the file");
         return core;
     }
