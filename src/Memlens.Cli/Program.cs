@@ -53,6 +53,11 @@ public static class Program
             console.Error.WriteLine($"memlens: {e.Message}");
             return (int)e.Code;
         }
+        catch (Formats.InputLimitException e)
+        {
+            console.Error.WriteLine($"memlens: {e.Message}");
+            return (int)ExitCode.BadInput;
+        }
         catch (IOException e) when (e.Message.Contains("Broken pipe", StringComparison.OrdinalIgnoreCase))
         {
             return (int)ExitCode.OutputFailed;   // `memlens report … | head`: the reader left; not an error worth a trace

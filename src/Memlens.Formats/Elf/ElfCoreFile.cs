@@ -18,6 +18,8 @@ public sealed class ElfCoreFile
 {
     public const uint NT_PRSTATUS = 1, NT_PRPSINFO = 3, NT_AUXV = 6, NT_FILE = 0x46494c45;
     public const int MaxNotes = 1_000_000, MaxFileEntries = 1_000_000, MaxNoteBytes = 256 << 20;
+    /// <summary>A core has one program header per mapping (extended numbering past 65,535).</summary>
+    public const int MaxProgramHeaders = 1 << 20;
     private const int PrStatusPid = 32, PrStatusRegs = 112, RegRsp = 19, RegRip = 16;   // x86-64 offsets and user_regs_struct indexes
 
     public required ElfFile Elf { get; init; }
@@ -34,7 +36,7 @@ public sealed class ElfCoreFile
 
     public static ElfCoreFile Read(Stream stream, string name, ElfLimits? limits = null)
     {
-        var elf = ElfFile.Read(stream, name, limits ?? new ElfLimits(MaxProgramHeaders: 1 << 20), sections: false);
+        var elf = ElfFile.Read(stream, name, limits ?? new ElfLimits(MaxProgramHeaders: MaxProgramHeaders), sections: false);
         if (elf.Type != ElfFile.ET_CORE) throw new ElfFormatException(name, 16, $"e_type {elf.Type} is not ET_CORE (4): not a core dump");
         if (elf.Machine != 62) throw new ElfFormatException(name, 18, $"e_machine {elf.Machine} is not x86-64 (62); only x86-64 cores are read");
         var threads = new List<CoreThread>();

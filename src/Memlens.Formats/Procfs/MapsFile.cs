@@ -17,7 +17,11 @@ public static class MapsFile
             var line = lines.Current;
             number++;
             if (line.IsEmpty) continue;
-            if (MapsLine.TryParse(line, strings, out var entry)) entries.Add(entry!);
+            if (MapsLine.TryParse(line, strings, out var entry))
+            {
+                if (entries.Count == ProcfsLimits.MaxMappings) throw ProcfsLimits.TooManyMappings("maps");
+                entries.Add(entry!);
+            }
             else problems.Add(lines.CurrentComplete
                 ? $"maps line {number} is malformed and was skipped"
                 : $"maps was cut short at line {number}; the partial line was skipped");

@@ -81,6 +81,7 @@ public sealed class SmapsParser
             if (MapsLine.TryParse(line, _strings, out var map))
             {
                 _current = new SmapsCounters();
+                if (_entries.Count == ProcfsLimits.MaxMappings) throw ProcfsLimits.TooManyMappings("smaps");
                 _entries.Add(new SmapsEntry(map!, _current));
             }
             else
