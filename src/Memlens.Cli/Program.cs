@@ -6,7 +6,11 @@ namespace Memlens.Cli;
 
 public static class Program
 {
-    public static int Main(string[] args) => Run(args, CliConsole.System());
+    public static int Main(string[] args)
+    {
+        using var interrupts = Interrupts.Handle();
+        return Run(args, CliConsole.System());
+    }
 
     /// <summary>Parses and runs; user errors are one line on stderr and a distinct exit code (README, "Exit codes").</summary>
     public static int Run(string[] args, CliConsole console)
@@ -53,10 +57,9 @@ public static class Program
             console.Error.WriteLine($"memlens: {e.Message}");
             return (int)e.Code;
         }
-        catch (Formats.InputLimitException e)
+        catch (OperationCanceledException) when (Core.Sources.Files.TemporaryPaths.Interrupted != 0)
         {
-            console.Error.WriteLine($"memlens: {e.Message}");
-            return (int)ExitCode.BadInput;
+            return 128 + Core.Sources.Files.TemporaryPaths.Interrupted;   // a signal stopped a write; its temporaries are gone
         }
         catch (IOException e) when (e.Message.Contains("Broken pipe", StringComparison.OrdinalIgnoreCase))
         {

@@ -1,8 +1,8 @@
 using System.CommandLine;
-using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using Memlens.Core;
+using Memlens.Core.Sources.Files;
 using Memlens.Reporting.Exporters;
 
 namespace Memlens.Cli.Commands;
@@ -69,7 +69,9 @@ internal static class Output
         string dir = Path.GetDirectoryName(full)!;
         if (!Directory.Exists(dir)) throw new MemlensException(ExitCode.OutputFailed, $"-o {path}: the directory {dir} does not exist");
         if (Directory.Exists(full)) throw new MemlensException(ExitCode.OutputFailed, $"-o {path}: is a directory");
-        string temp = Path.Combine(dir, $".{Path.GetFileName(full)}.{Convert.ToHexString(RandomNumberGenerator.GetBytes(8)).ToLowerInvariant()}.tmp");
+        TemporaryPaths.RemoveStale(dir);
+        string temp = TemporaryPaths.NameBeside(full);
+        TemporaryPaths.Register(temp);
         try
         {
             using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None))
@@ -77,12 +79,18 @@ internal static class Output
                 write(stream);
                 stream.Flush(flushToDisk: true);
             }
+            TemporaryPaths.ThrowIfInterrupted();
             File.Move(temp, full, overwrite: true);
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or OperationCanceledException)
         {
             try { File.Delete(temp); } catch (IOException) { }
+            if (e is OperationCanceledException) throw;
             throw new MemlensException(ExitCode.OutputFailed, $"-o {path}: could not be written ({e.Message.TrimEnd('.')})");
+        }
+        finally
+        {
+            TemporaryPaths.Unregister(temp);
         }
     }
 }

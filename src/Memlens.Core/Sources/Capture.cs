@@ -69,13 +69,16 @@ public static class Capture
                 string file = System.IO.Path.Combine(temp, "snapshot.tar.gz");
                 WriteArchive(file, files);
                 if (!PrivateDirectory.IsStillOurs(temp)) throw new IOException($"{temp} was changed by someone else while memlens wrote to it");
+                Files.TemporaryPaths.ThrowIfInterrupted();
                 File.Move(file, full);
             }
             else
             {
                 WriteDirectory(temp, files);
                 if (!PrivateDirectory.IsStillOurs(temp)) throw new IOException($"{temp} was changed by someone else while memlens wrote to it");
+                Files.TemporaryPaths.ThrowIfInterrupted();
                 Directory.Move(temp, full);
+                Files.TemporaryPaths.Unregister(temp);
                 temp = null;
             }
         }
@@ -86,6 +89,7 @@ public static class Capture
         finally
         {
             if (temp is not null) TryDelete(temp);
+            if (temp is not null) Files.TemporaryPaths.Unregister(temp);
         }
         return new Result(full, files.Count, files.Values.Sum(b => (long)b.Length), snapshot);
     }
@@ -118,6 +122,7 @@ public static class Capture
     {
         foreach (var (name, bytes) in files)
         {
+            Files.TemporaryPaths.ThrowIfInterrupted();
             string path = System.IO.Path.Combine(dir, name);
             Directory.CreateDirectory(System.IO.Path.GetDirectoryName(path)!);
             using var f = new FileStream(path, FileMode.CreateNew, FileAccess.Write);
@@ -133,6 +138,7 @@ public static class Capture
         {
             foreach (var (name, bytes) in files.OrderBy(f => f.Key, StringComparer.Ordinal))
             {
+                Files.TemporaryPaths.ThrowIfInterrupted();
                 var entry = new PaxTarEntry(TarEntryType.RegularFile, name) { DataStream = new MemoryStream(bytes), Mode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead };
                 tar.WriteEntry(entry);
             }

@@ -1,5 +1,4 @@
 using System.Runtime.InteropServices;
-using System.Security.Cryptography;
 
 namespace Memlens.Core.Sources;
 
@@ -16,10 +15,15 @@ public static partial class PrivateDirectory
     public static string CreateBeside(string destination)
     {
         string dir = Path.GetDirectoryName(Path.GetFullPath(destination))!;
+        Files.TemporaryPaths.RemoveStale(dir);
         for (int attempt = 0; attempt < 8; attempt++)
         {
-            string path = Path.Combine(dir, $".{Path.GetFileName(destination)}.{Convert.ToHexString(RandomNumberGenerator.GetBytes(8)).ToLowerInvariant()}.tmp");
-            if (Mkdir(path, 0b111_000_000) == 0) return path;
+            string path = Files.TemporaryPaths.NameBeside(destination);
+            if (Mkdir(path, 0b111_000_000) == 0)
+            {
+                Files.TemporaryPaths.Register(path);
+                return path;
+            }
             int errno = Marshal.GetLastPInvokeError();
             if (errno != EEXIST) throw new IOException($"{dir}: cannot make a directory there ({Marshal.GetPInvokeErrorMessage(errno)})");
         }

@@ -18,13 +18,17 @@ internal static class SnapshotLoader
         for (int attempt = 0; attempt < 3; attempt++)
         {
             var before = Parse(dir.Read("status"), b => StatusFile.Parse(b));
-            smaps = dir.ReadSmaps();
-            if (smaps is null)
+            try
             {
-                dir.Warnings.Add("smaps: not available; RSS, PSS, private and swap per region are unknown (maps used instead)");
-                var mapsBytes = dir.Read("maps", warnIfMissing: false) ?? throw Missing(dir, live);
-                maps = MapsFile.Parse(mapsBytes);
+                smaps = dir.ReadSmaps();
+                if (smaps is null)
+                {
+                    dir.Warnings.Add("smaps: not available; RSS, PSS, private and swap per region are unknown (maps used instead)");
+                    var mapsBytes = dir.Read("maps", warnIfMissing: false) ?? throw Missing(dir, live);
+                    maps = MapsFile.Parse(mapsBytes);
+                }
             }
+            catch (Formats.InputLimitException e) { throw new MemlensException(ExitCode.BadInput, $"{source}: {e.Message}"); }
             status = live ? Parse(dir.Read("status"), b => StatusFile.Parse(b)) : before;
             if (!live || before?.VmSize == status?.VmSize) break;
             if (attempt == 2) dir.Warnings.Add("the process changed its mappings while it was read (VmSize moved); small residuals in the checks may come from that");

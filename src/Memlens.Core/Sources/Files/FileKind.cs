@@ -8,7 +8,7 @@ namespace Memlens.Core.Sources.Files;
 /// </summary>
 public static partial class FileKind
 {
-    private const uint S_IFMT = 0xF000, S_IFREG = 0x8000;
+    private const uint S_IFMT = 0xF000, S_IFREG = 0x8000, S_IFLNK = 0xA000;
 
     public static bool IsRegular(string path)
     {
@@ -21,6 +21,26 @@ public static partial class FileKind
         return (mode & S_IFMT) == S_IFREG;
     }
 
+    /// <summary>The owner's uid of a file or directory itself (lstat(2): a symlink is not followed, and gives null).</summary>
+    public static uint? OwnerIfNotLink(string path)
+    {
+        // struct stat's st_mode and st_uid: 24 and 28 on x86-64, 16 and 24 on arm64.
+        var (modeAt, uidAt) = RuntimeInformation.ProcessArchitecture switch { Architecture.X64 => (24, 28), Architecture.Arm64 => (16, 24), _ => (-1, -1) };
+        if (modeAt < 0) return null;
+        Span<byte> buffer = stackalloc byte[256];
+        if (Lstat(path, ref MemoryMarshal.GetReference(buffer)) != 0) return null;
+        if ((BitConverter.ToUInt32(buffer[modeAt..]) & S_IFMT) == S_IFLNK) return null;
+        return BitConverter.ToUInt32(buffer[uidAt..]);
+    }
+
+    public static uint EffectiveUserId() => Geteuid();
+
     [LibraryImport("libc", EntryPoint = "stat", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     private static partial int Stat(string path, ref byte buffer);
+
+    [LibraryImport("libc", EntryPoint = "lstat", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int Lstat(string path, ref byte buffer);
+
+    [LibraryImport("libc", EntryPoint = "geteuid")]
+    private static partial uint Geteuid();
 }
