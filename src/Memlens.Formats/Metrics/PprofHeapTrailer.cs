@@ -25,6 +25,7 @@ public static class PprofHeapTrailer
             if (!line.StartsWith("# ", StringComparison.Ordinal)) break;   // the trailer ends at the first non-comment line
             int eq = line.IndexOf(" = ", StringComparison.Ordinal);
             if (eq < 0) { problems.Add($"MemStats line {number} has no ' = ' and was skipped"); continue; }
+            if (eq < 2) { problems.Add($"MemStats line {number} has no name before ' = ' and was skipped"); continue; }
             string key = line[2..eq].Trim();
             string value = line[(eq + 3)..].Trim();
             if (value.StartsWith('[')) continue;   // PauseNs, PauseEnd: arrays

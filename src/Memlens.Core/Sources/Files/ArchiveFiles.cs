@@ -45,7 +45,9 @@ public static class ArchiveFiles
             if (!string.IsNullOrEmpty(top))
                 files = files.ToDictionary(kv => kv.Key[(top.Length + 1)..], kv => kv.Value, StringComparer.Ordinal);
         }
-        catch (Exception e) when (e is InvalidDataException or EndOfStreamException or FormatException or IOException or InvalidOperationException or ArgumentException)
+        // What System.Formats.Tar and GZipStream throw on a corrupt stream (an octal field too large overflows).
+        catch (Exception e) when (e is InvalidDataException or EndOfStreamException or FormatException or IOException or InvalidOperationException
+            or ArgumentException or OverflowException or NotSupportedException)
         {
             throw new MemlensException(ExitCode.BadInput, $"{archive}: not a readable .tar.gz snapshot ({e.Message.TrimEnd('.')})");
         }
