@@ -14,7 +14,10 @@ namespace Memlens.Tests.Fuzzing;
 public sealed class FuzzTests
 {
     public const int HangSeconds = 10;
-    private static int Inputs => int.TryParse(Environment.GetEnvironmentVariable("MEMLENS_FUZZ_INPUTS"), out int n) && n > 0 ? n : 1500;
+    /// <summary>MEMLENS_FUZZ_INPUTS for the readers named in MEMLENS_FUZZ_ONLY (all when unset; the others get the short run).</summary>
+    private static int InputsFor(string name) =>
+        int.TryParse(Environment.GetEnvironmentVariable("MEMLENS_FUZZ_INPUTS"), out int n) && n > 0
+        && (Environment.GetEnvironmentVariable("MEMLENS_FUZZ_ONLY") is not { Length: > 0 } only || only.Split(',').Contains(name)) ? n : 1500;
     private static int Seed => int.TryParse(Environment.GetEnvironmentVariable("MEMLENS_FUZZ_SEED"), out int s) ? s : 20261203;
 
     public static TheoryData<string> Targets => [.. FuzzTargets.All.Select(t => t.Name)];
@@ -30,6 +33,7 @@ public sealed class FuzzTests
         Assert.NotEmpty(seeds);
         foreach (var s in seeds) Assert.Null(FuzzTargets.Try(target, s));   // the real inputs themselves read cleanly
 
+        int inputs = InputsFor(name);
         byte[] current = [];
         long done = 0;
         var slowest = TimeSpan.Zero;
@@ -41,7 +45,7 @@ public sealed class FuzzTests
         var clock = Stopwatch.StartNew();
         var run = Task.Run(() =>
         {
-            for (; done < Inputs && crash is null; done++)
+            for (; done < inputs && crash is null; done++)
             {
                 // Half from the real inputs, half from earlier mutants, so damage accumulates as it does in real files.
                 var parent = rng.Next(2) == 0 ? seeds[rng.Next(seeds.Length)] : pool[rng.Next(pool.Count)];
