@@ -56,28 +56,28 @@ public static class Mutator
             case 0: d[rng.Next(d.Count)] ^= (byte)(1 << rng.Next(8)); break;
             case 1: d[rng.Next(d.Count)] = (byte)rng.Next(256); break;
             case 2:
-            {
-                // A field set to an extreme: 4 or 8 bytes, aligned as ELF fields are.
-                int width = rng.Next(2) == 0 ? 4 : 8;
-                int at = rng.Next(Math.Max(1, d.Count / width)) * width;
-                var bytes = BitConverter.GetBytes(Words[rng.Next(Words.Length)]);
-                for (int i = 0; i < width && at + i < d.Count; i++) d[at + i] = bytes[i];
-                break;
-            }
+                {
+                    // A field set to an extreme: 4 or 8 bytes, aligned as ELF fields are.
+                    int width = rng.Next(2) == 0 ? 4 : 8;
+                    int at = rng.Next(Math.Max(1, d.Count / width)) * width;
+                    var bytes = BitConverter.GetBytes(Words[rng.Next(Words.Length)]);
+                    for (int i = 0; i < width && at + i < d.Count; i++) d[at + i] = bytes[i];
+                    break;
+                }
             case 3: Truncate(d, rng); break;
             case 4:
-            {
-                int at = rng.Next(d.Count), len = Math.Min(d.Count - at, 1 + rng.Next(64));
-                var chunk = d.GetRange(at, len);
-                Insert(d, rng.Next(d.Count + 1), [.. chunk]);
-                break;
-            }
+                {
+                    int at = rng.Next(d.Count), len = Math.Min(d.Count - at, 1 + rng.Next(64));
+                    var chunk = d.GetRange(at, len);
+                    Insert(d, rng.Next(d.Count + 1), [.. chunk]);
+                    break;
+                }
             case 5:
-            {
-                int at = rng.Next(d.Count);
-                d.RemoveRange(at, Math.Min(d.Count - at, 1 + rng.Next(64)));
-                break;
-            }
+                {
+                    int at = rng.Next(d.Count);
+                    d.RemoveRange(at, Math.Min(d.Count - at, 1 + rng.Next(64)));
+                    break;
+                }
             default: Splice(d, others, rng); break;
         }
     }
