@@ -62,12 +62,12 @@ public sealed class ElfFile
         // PN_XNUM: more than 65535 program headers; the real count is section header 0's sh_info.
         if (phnum == 0xffff && shoff != 0 && shentsize >= 64)
             phnum = (int)BinaryPrimitives.ReadUInt32LittleEndian(ReadAt(stream, name, (long)shoff + 44, 4, length));
-        if (phnum > limits.MaxProgramHeaders) throw new ElfFormatException(name, 56, $"{phnum} program headers exceed the limit of {limits.MaxProgramHeaders}");
+        if (phnum < 0 || phnum > limits.MaxProgramHeaders) throw new ElfFormatException(name, 56, $"{phnum} program headers exceed the limit of {limits.MaxProgramHeaders}");
         if (phnum > 0 && phentsize < 56) throw new ElfFormatException(name, 54, $"program header size {phentsize} is smaller than Elf64_Phdr (56)");
         var programHeaders = new List<ElfProgramHeader>(phnum);
         if (phnum > 0)
         {
-            var table = ReadAt(stream, name, (long)phoff, checked(phnum * phentsize), length);
+            var table = ReadAt(stream, name, (long)phoff, TableBytes(name, 54, phnum, phentsize), length);
             for (int i = 0; i < phnum; i++)
             {
                 var p = table.AsSpan(i * phentsize);
@@ -110,7 +110,7 @@ public sealed class ElfFile
         if (shoff == 0 || shnum == 0) return sections;   // stripped of section headers: legal
         if (shentsize < 64) throw new ElfFormatException(name, 58, $"section header size {shentsize} is smaller than Elf64_Shdr (64)");
         if (shnum > limits.MaxSections) throw new ElfFormatException(name, 60, $"{shnum} sections exceed the limit of {limits.MaxSections}");
-        var table = ReadAt(stream, name, (long)shoff, checked(shnum * shentsize), length);
+        var table = ReadAt(stream, name, (long)shoff, TableBytes(name, 58, shnum, shentsize), length);
         byte[] names = [];
         if (shstrndx < shnum)
         {
@@ -142,6 +142,14 @@ public sealed class ElfFile
         int end = Array.IndexOf(table, (byte)0, (int)offset);
         if (end < 0) end = table.Length;
         return System.Text.Encoding.UTF8.GetString(table, (int)offset, end - (int)offset);
+    }
+
+    /// <summary>count × entry size, refused when it cannot be a table in a file (more than 2 GiB).</summary>
+    private static int TableBytes(string name, long at, int count, int entrySize)
+    {
+        long bytes = (long)count * entrySize;
+        if (bytes > int.MaxValue) throw new ElfFormatException(name, at, $"a table of {count} entries of {entrySize} bytes is larger than any file it could be in");
+        return (int)bytes;
     }
 
     private static byte[] ReadAt(Stream stream, string name, long offset, int count, long length)

@@ -84,7 +84,7 @@ public sealed class StraceParser(Action<StraceCall> onCall, Action<StraceEvent>?
         if (rest.StartsWith("<... "u8))
         {
             int resumed = rest.IndexOf(" resumed>"u8);
-            if (resumed < 0) { Bad(raw); return; }
+            if (resumed < 5) { Bad(raw); return; }   // "<... resumed>": no call name between
             if (!IsMemoryCall(rest[5..resumed])) return;
             string name = CallName(rest[5..resumed]);
             if (_pending.TryGetValue(pid, out var applied) && applied.Name == name + " (applied)")

@@ -92,16 +92,20 @@ public static partial class PastedProcText
     private static readonly HashSet<string> Known = new(StringComparer.Ordinal)
         { "maps", "smaps", "smaps_rollup", "status", "statm", "stat", "cmdline", "comm", "cgroup", "metrics" };
 
+    /// <summary>A pid as /proc names it (pid_max is at most 2^22), or null for digits that cannot be one.</summary>
+    private static int? Pid(string digits) =>
+        int.TryParse(digits, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int pid) && pid > 0 ? pid : null;
+
     private static (string Name, int? Pid)? Header(string line)
     {
         var m = TailHeader().Match(line);
         if (!m.Success) m = CatHeader().Match(line);
         if (!m.Success) return null;
         string path = m.Groups["path"].Value;
-        int? pid = ProcPid().Match(path) is { Success: true } p ? int.Parse(p.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) : null;
+        int? pid = ProcPid().Match(path) is { Success: true } p ? Pid(p.Groups[1].Value) : null;
         // "/proc/10368$ cat statm": the directory is in the prompt.
         if (pid is null && m.Groups["prompt"].Success && ProcPid().Match(m.Groups["prompt"].Value + "/") is { Success: true } q)
-            pid = int.Parse(q.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+            pid = Pid(q.Groups[1].Value);
         string name = path.TrimEnd('/');
         name = name[(name.LastIndexOf('/') + 1)..];
         if (path.StartsWith("http", StringComparison.Ordinal) || path.Contains("metrics", StringComparison.Ordinal) || path.Contains("debug/", StringComparison.Ordinal)) name = "metrics";
