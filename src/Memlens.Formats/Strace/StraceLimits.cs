@@ -14,7 +14,8 @@ public static class StraceLimits
 
     /// <summary>
     /// Live mappings in one replayed address space: the kernel refuses more than vm.max_map_count (65,530 by default;
-    /// databases raise it to about a million), so a log that implies more is not one process's real history.
+    /// databases and search engines are told to raise it to 262,144 or about a million). The replay and its report keep
+    /// about 1 KB per live mapping, so this bounds a replay to about 1 GB.
     /// </summary>
-    public const int MaxLiveRegions = 4_000_000;
+    public const int MaxLiveRegions = 1 << 20;
 }

@@ -169,6 +169,19 @@ public sealed class HostileInputTests : IDisposable
     }
 
     [Fact]
+    public void A_log_implying_more_live_mappings_than_the_kernel_allows_stops_at_the_limit()
+    {
+        // Anonymous pages at every other page, never unmapped: they cannot merge, each is a live mapping.
+        string log = Path.Combine(_temp.New("memlens-hostile-"), "strace.log");
+        using (var w = new StreamWriter(log))
+            for (int i = 0; i <= Memlens.Formats.Strace.StraceLimits.MaxLiveRegions; i++)
+                w.Write(string.Create(CultureInfo.InvariantCulture, $"100 mmap(NULL, 4096, PROT_READ, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0x{0x100000000L + (i * 0x2000L):x}\n"));
+        long before = Process.GetCurrentProcess().PeakWorkingSet64;
+        AssertOneLine(MemlensCli.Run("strace", log, "--json"), ExitCode.BadInput, "would have more than 1,048,576 mappings at once");
+        Assert.True(Process.GetCurrentProcess().PeakWorkingSet64 - before < 2L << 30);
+    }
+
+    [Fact]
     public void A_device_where_a_file_belongs_stops_at_the_limit()
     {
         string pid = Environment.ProcessId.ToString(CultureInfo.InvariantCulture);

@@ -27,7 +27,7 @@ public sealed class DirectoryFiles(string root) : ISnapshotFiles
         }
         string path = Path.Combine(Root, name);
         long limit = Live ? int.MaxValue - 1 : SnapshotLimits.For(name);
-        if (!Live && new FileInfo(path).Length > limit) throw SnapshotLimits.TooLarge(Root, name, new FileInfo(path).Length);
+        if (!Live && new FileInfo(path).Length is long size && size > limit) throw SnapshotLimits.TooLarge(Root, name, size);
         var outcome = ProcFileReader.TryReadAll(path, out var buffer, out int length, (int)limit);
         if (length > limit) throw SnapshotLimits.TooLarge(Root, name, length);   // it grew while read
         bytes = outcome == ProcFileReader.Outcome.Read ? buffer.AsSpan(0, length).ToArray() : [];
