@@ -17,8 +17,10 @@ public sealed class InterruptTests : IDisposable
 
     private static Process StartCapture(int pid, string output)
     {
-        var psi = new ProcessStartInfo(Executable) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var a in new[] { "capture", pid.ToString(CultureInfo.InvariantCulture), "-o", output }) psi.ArgumentList.Add(a);
+        // Through env(1), which restores the three signals' default action and then execs memlens (same pid): a test run
+        // started in the background or under nohup would otherwise hand memlens SIGINT or SIGHUP already ignored.
+        var psi = new ProcessStartInfo("env") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var a in new[] { "--default-signal=INT,TERM,HUP", Executable, "capture", pid.ToString(CultureInfo.InvariantCulture), "-o", output }) psi.ArgumentList.Add(a);
         return Process.Start(psi)!;
     }
 
