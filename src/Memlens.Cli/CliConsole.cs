@@ -1,8 +1,11 @@
 namespace Memlens.Cli;
 
 /// <summary>Where a command writes: the real console, or a test's buffers.</summary>
-public sealed class CliConsole(TextWriter @out, TextWriter error, Func<Stream>? openRawOut = null, TextReader? @in = null)
+/// <param name="errorIsTerminal">stderr is a terminal: long reads show their progress there (never in a file or pipe).</param>
+public sealed class CliConsole(TextWriter @out, TextWriter error, Func<Stream>? openRawOut = null, TextReader? @in = null, bool errorIsTerminal = false)
 {
+    public bool ErrorIsTerminal { get; } = errorIsTerminal;
+
     public TextWriter Out { get; } = @out;
     public TextWriter Error { get; } = error;
     /// <summary>Where `memlens report -` reads pasted /proc text from.</summary>
@@ -11,5 +14,5 @@ public sealed class CliConsole(TextWriter @out, TextWriter error, Func<Stream>? 
     /// <summary>A byte stream for large machine output (JSON) where the console allows it; else the text writer.</summary>
     public Stream? OpenRawOut() => openRawOut?.Invoke();
 
-    public static CliConsole System() => new(Console.Out, Console.Error, Console.OpenStandardOutput, Console.In);
+    public static CliConsole System() => new(Console.Out, Console.Error, Console.OpenStandardOutput, Console.In, !Console.IsErrorRedirected);
 }

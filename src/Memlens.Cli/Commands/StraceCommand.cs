@@ -40,7 +40,11 @@ internal static class StraceCommand
                     console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{p.Line} {p.Time ?? "-"} {p.Pid} {p.Tid} {p.Call} {(p.Delta >= 0 ? "+" : "")}{p.Delta} {p.Virtual} {p.Committed}"));
             };
         }
-        var analysis = StraceAnalysis.Run(log, at, onPoint);
+        // A progress line on a terminal's stderr; not while the timeline itself is printed there line by line.
+        var progress = timeline && text ? null : Progress.For(console, $"replaying {log}");
+        StraceAnalysis analysis;
+        try { analysis = StraceAnalysis.Run(log, at, onPoint, progress is null ? null : progress.Report); }
+        finally { progress?.Done(); }
         var target = with is null ? null : TargetResolver.Load(with);
         var report = StraceReportBuilder.Build(analysis, pid, target);
         if (timeline && text) console.Out.WriteLine();

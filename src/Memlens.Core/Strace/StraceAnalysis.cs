@@ -19,7 +19,8 @@ public sealed class StraceAnalysis
     public IReadOnlyList<StraceEvent> Problems { get; init; } = [];
     public string? StoppedAt { get; init; }
 
-    public static StraceAnalysis Run(string path, string? at = null, Action<StraceReplayer.TimelinePoint>? timeline = null)
+    /// <param name="progress">told (bytes read, bytes in all, or 0 for a pipe) after each chunk: for a progress line.</param>
+    public static StraceAnalysis Run(string path, string? at = null, Action<StraceReplayer.TimelinePoint>? timeline = null, Action<long, long>? progress = null)
     {
         long atLine = long.MaxValue;
         double? atSeconds = null;
@@ -49,7 +50,8 @@ public sealed class StraceAnalysis
         try
         {
             using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 1, FileOptions.SequentialScan);
-            lastLineCut = ReadLines(file, path, line =>
+            long total = file.CanSeek ? file.Length : 0;
+            lastLineCut = ReadLines(file, path, read => progress?.Invoke(read, total), line =>
             {
                 if (parser.Lines + 1 > atLine) { stopped = true; stoppedAt ??= $"line {atLine}"; return false; }
                 parser.Line(line);
@@ -72,14 +74,15 @@ public sealed class StraceAnalysis
     /// Splits a stream into lines without allocating per line; returns true when the last line had no newline.
     /// strace output is text: a NUL byte, or a line longer than <see cref="StraceLimits.MaxLineBytes"/>, ends the read.
     /// </summary>
-    private static bool ReadLines(Stream stream, string path, Func<ReadOnlySpan<byte>, bool> onLine)
+    private static bool ReadLines(Stream stream, string path, Action<long> read, Func<ReadOnlySpan<byte>, bool> onLine)
     {
         byte[] buffer = new byte[ChunkBytes];
         int kept = 0;
-        long number = 0;
+        long number = 0, bytes = 0;
         while (true)
         {
             int n = stream.Read(buffer, kept, buffer.Length - kept);
+            read(bytes += n);
             if (buffer.AsSpan(kept, n).IndexOf((byte)0) is int nul and >= 0)
                 throw new MemlensException(ExitCode.BadInput, $"{path}: not an strace log (it holds binary data: a NUL byte on line {number + 1 + buffer.AsSpan(0, kept + nul).Count((byte)'\n'):N0})");
             if (n == 0)
