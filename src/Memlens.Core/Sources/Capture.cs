@@ -88,8 +88,11 @@ public static class Capture
         }
         finally
         {
-            if (temp is not null) TryDelete(temp);
-            if (temp is not null) Files.TemporaryPaths.Unregister(temp);
+            if (temp is not null)
+            {
+                TryDelete(temp);
+                Files.TemporaryPaths.Unregister(temp);
+            }
         }
         return new Result(full, files.Count, files.Values.Sum(b => (long)b.Length), snapshot);
     }

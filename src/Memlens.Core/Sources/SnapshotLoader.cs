@@ -92,10 +92,6 @@ internal static class SnapshotLoader
     }
 
     /// <summary>
-    /// A copy of /proc files without exe (pasted text, a plain copy): the executable is the file of the lowest
-    /// executable file mapping, where the kernel maps it below its libraries. Said in a warning, since it is inferred.
-    /// </summary>
-    /// <summary>
     /// The kernel lists VMAs in address order, none overlapping: a line that breaks that (a hand-edited or corrupt
     /// file) is skipped and named, so no byte is counted twice and the total cannot wrap.
     /// </summary>
@@ -110,6 +106,10 @@ internal static class SnapshotLoader
         regions.Add(new Region(regions.Count, map, counters));
     }
 
+    /// <summary>
+    /// A copy of /proc files without exe (pasted text, a plain copy): the executable is the file of the lowest
+    /// executable file mapping, where the kernel maps it below its libraries. Said in a warning, since it is inferred.
+    /// </summary>
     private static string? ExecutableFromMaps(IReadOnlyList<Region> regions, List<string> warnings)
     {
         var code = regions.Where(r => r.Map.FileBacked && r.Map.Executable && r.Map.Path.StartsWith('/')).MinBy(r => r.Start);
