@@ -8,15 +8,7 @@ namespace Memlens.Tests.Cli;
 /// <summary>Every user error is one line on stderr and a distinct exit code; no stack trace.</summary>
 public class CliErrorTests
 {
-    private static void AssertOneLine(MemlensCli.Result r, ExitCode code, string contains)
-    {
-        Assert.Equal((int)code, r.ExitCode);
-        var lines = r.Error.TrimEnd('\n').Split('\n');
-        Assert.Single(lines);
-        Assert.StartsWith("memlens: ", lines[0]);
-        Assert.Contains(contains, lines[0]);
-        Assert.DoesNotContain("   at ", r.Error);
-    }
+    private static void AssertOneLine(MemlensCli.Result r, ExitCode code, string contains) => MemlensCli.AssertOneLine(r, code, contains);
 
     [Fact]
     public void No_such_pid() => AssertOneLine(MemlensCli.Run("report", "999999999"), ExitCode.NoSuchProcess, "no process with pid 999999999");

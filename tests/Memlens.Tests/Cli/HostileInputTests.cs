@@ -18,14 +18,7 @@ public sealed class HostileInputTests : IDisposable
     private readonly TempDirectories _temp = new();
     public void Dispose() => _temp.Dispose();
 
-    private static void AssertOneLine(MemlensCli.Result r, ExitCode code, string contains)
-    {
-        Assert.True((int)code == r.ExitCode, $"exit {r.ExitCode}, expected {(int)code}: {r.Error}");
-        var lines = r.Error.TrimEnd('\n').Split('\n');
-        Assert.Single(lines);
-        Assert.StartsWith("memlens: ", lines[0]);
-        Assert.Contains(contains, lines[0]);
-    }
+    private static void AssertOneLine(MemlensCli.Result r, ExitCode code, string contains) => MemlensCli.AssertOneLine(r, code, contains);
 
     /// <summary>A ustar header (512 bytes) for a regular file, with whatever size it is told to claim.</summary>
     private static byte[] TarHeader(string name, long claimedSize)

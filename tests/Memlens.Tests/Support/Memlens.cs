@@ -7,6 +7,17 @@ public static class MemlensCli
 {
     public sealed record Result(int ExitCode, string Out, string Error);
 
+    /// <summary>A user error: exactly one line on stderr, "memlens: …" holding <paramref name="contains"/>, and its exit code.</summary>
+    public static void AssertOneLine(Result r, Memlens.Core.ExitCode code, string contains)
+    {
+        Assert.True((int)code == r.ExitCode, $"exit {r.ExitCode}, expected {(int)code}: {r.Error}");
+        var lines = r.Error.TrimEnd('\n').Split('\n');
+        Assert.Single(lines);
+        Assert.StartsWith("memlens: ", lines[0]);
+        Assert.Contains(contains, lines[0]);
+        Assert.DoesNotContain("   at ", r.Error);
+    }
+
     public static Result Run(params string[] args) => RunWithInput(null, args);
 
     /// <summary>Runs with <paramref name="stdin"/> as standard input (for `memlens report -`).</summary>
