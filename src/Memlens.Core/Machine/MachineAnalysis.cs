@@ -19,13 +19,15 @@ public sealed record MachineAnalysis(ProcessSweep.Result Sweep, IReadOnlyList<Ma
         var users = Users();
         var groups = MachineView.Sort(MachineView.Group(sweep.Processes, by, uid => users.TryGetValue(uid, out var n) ? n : uid.ToString(CultureInfo.InvariantCulture)), sort);
         var sharing = sweep.Processes.Where(x => !x.CountsMemory).ToDictionary(x => x.Pid, x => x.SharesAddressSpaceWith!.Value);
-        var rows = groups.Take(top).Select((g, i) =>
+        var shown = groups.Take(top).ToList();
+        var of = shown.Select(g => g.Pids.Count == 1 && sharing.TryGetValue(g.Pids[0], out int o) ? o : (int?)null).ToArray();
+        // memlens itself is not examined: describing its own start-up would cost more than the rest of the detail.
+        var largest = new string?[shown.Count];
+        Parallel.For(0, Math.Min(detail, shown.Count), i =>
         {
-            int? of = g.Pids.Count == 1 && sharing.TryGetValue(g.Pids[0], out int o) ? o : null;
-            // memlens itself is not examined: describing its own start-up would cost more than the rest of the detail.
-            bool examine = i < detail && g.Pids.Count == 1 && of is null && g.Pids[0] != Environment.ProcessId;
-            return new MachineRow(g, examine ? LargestOwner(g.Pids[0], proc) : null, of);
-        }).ToList();
+            if (shown[i].Pids.Count == 1 && of[i] is null && shown[i].Pids[0] != Environment.ProcessId) largest[i] = LargestOwner(shown[i].Pids[0], proc);
+        });
+        var rows = shown.Select((g, i) => new MachineRow(g, largest[i], of[i])).ToList();
         var meminfo = proc.Meminfo();
         var checks = meminfo is null ? [] : MachineView.Reconcile(sweep.Processes, meminfo, sweep.Denied + sweep.Vanished);
         return new MachineAnalysis(sweep, rows, meminfo, checks);
