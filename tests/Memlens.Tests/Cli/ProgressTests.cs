@@ -1,0 +1,29 @@
+namespace Memlens.Tests.Cli;
+
+/// <summary>Progress of a long read: on a terminal's stderr only, one line rewritten, erased at the end.</summary>
+public sealed class ProgressTests
+{
+    [Fact]
+    public void A_terminal_sees_one_rewritten_line_that_is_erased_at_the_end()
+    {
+        var error = new StringWriter();
+        var p = new Memlens.Cli.Progress(error, "replaying big.log", TimeSpan.Zero, TimeSpan.Zero);
+        p.Report(512L << 20, 1L << 30);
+        p.Report(1L << 30, 1L << 30);
+        p.Done();
+        Assert.Equal("\rmemlens: replaying big.log… 50% (512 MiB of 1 GiB)\u001b[K\rmemlens: replaying big.log… 100% (1 GiB of 1 GiB)\u001b[K\r\u001b[K", error.ToString());
+    }
+
+    [Fact]
+    public void Standard_error_that_is_not_a_terminal_never_sees_it()
+    {
+        string log = Path.Combine(Directory.CreateTempSubdirectory("memlens-progress-").FullName, "strace.log");
+        File.WriteAllText(log, "100 mmap(NULL, 8192, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0x7f0000000000\n");
+        var o = new StringWriter();
+        var e = new StringWriter();
+        Assert.Null(Memlens.Cli.Progress.For(new Memlens.Cli.CliConsole(o, e), "x"));
+        Assert.Equal(0, Memlens.Cli.Program.Run(["strace", log], new Memlens.Cli.CliConsole(o, e)));
+        Assert.Equal("", e.ToString());
+        Assert.NotNull(Memlens.Cli.Progress.For(new Memlens.Cli.CliConsole(o, e, errorIsTerminal: true), "x"));
+    }
+}
