@@ -2,8 +2,11 @@ using Memlens.Tests.Support;
 
 namespace Memlens.Tests.Cli;
 
-public class CaptureRoundTripTests
+public class CaptureRoundTripTests : IDisposable
 {
+    private readonly TempDirectories _temp = new();
+    public void Dispose() => _temp.Dispose();
+
     [Theory]
     [InlineData("snap")]
     [InlineData("snap.tar.gz")]
@@ -11,7 +14,7 @@ public class CaptureRoundTripTests
     {
         using var subject = Subject.Start(SubjectBuilds.Threads);
         string pid = subject.Pid.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        string output = Path.Combine(Directory.CreateTempSubdirectory("memlens-capture-").FullName, name);
+        string output = Path.Combine(_temp.New("memlens-capture-"), name);
         var capture = MemlensCli.Run("capture", pid, "-o", output);
         Assert.Equal(0, capture.ExitCode);
         Assert.Contains($"captured pid {pid} (threads)", capture.Out);
@@ -28,7 +31,7 @@ public class CaptureRoundTripTests
     public void A_snapshot_holds_the_proc_files_and_never_the_environment()
     {
         using var subject = Subject.Start(SubjectBuilds.Threads, [], new Dictionary<string, string> { ["MEMLENS_SECRET"] = "hunter2" });
-        string output = Path.Combine(Directory.CreateTempSubdirectory("memlens-capture-").FullName, "snap");
+        string output = Path.Combine(_temp.New("memlens-capture-"), "snap");
         Assert.Equal(0, MemlensCli.Run("capture", subject.Pid.ToString(System.Globalization.CultureInfo.InvariantCulture), "-o", output).ExitCode);
         foreach (var f in new[] { "maps", "smaps", "smaps_rollup", "status", "statm", "stat", "cmdline", "comm", "cgroup", "exe.txt", "meminfo", "pagesize", "kernel", "cpus", "manifest.json" })
             Assert.True(File.Exists(Path.Combine(output, f)), f);

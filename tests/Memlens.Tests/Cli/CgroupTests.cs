@@ -3,8 +3,11 @@ using Memlens.Tests.Support;
 
 namespace Memlens.Tests.Cli;
 
-public class CgroupTests
+public class CgroupTests : IDisposable
 {
+    private readonly TempDirectories _temp = new();
+    public void Dispose() => _temp.Dispose();
+
     [Fact]
     public void The_snapshots_cgroup_is_read_from_its_copies_with_the_identity_and_no_process_sums()
     {
@@ -86,7 +89,7 @@ public class CgroupTests
     [Fact]
     public void A_directory_that_is_not_a_memory_cgroup_is_one_line()
     {
-        var dir = Directory.CreateTempSubdirectory("memlens-notcg-").FullName;
+        var dir = _temp.New("memlens-notcg-");
         var r = MemlensCli.Run("cgroup", dir);
         Assert.Equal(6, r.ExitCode);
         Assert.Contains("not a memory cgroup", r.Error);

@@ -6,8 +6,11 @@ using Memlens.Tests.Support;
 namespace Memlens.Tests.Cli;
 
 /// <summary>Every user error is one line on stderr and a distinct exit code; no stack trace.</summary>
-public class CliErrorTests
+public class CliErrorTests : IDisposable
 {
+    private readonly TempDirectories _temp = new();
+    public void Dispose() => _temp.Dispose();
+
     private static void AssertOneLine(MemlensCli.Result r, ExitCode code, string contains) => MemlensCli.AssertOneLine(r, code, contains);
 
     [Fact]
@@ -36,14 +39,14 @@ public class CliErrorTests
     [Fact]
     public void A_directory_that_is_not_a_snapshot()
     {
-        var dir = Directory.CreateTempSubdirectory("memlens-empty-").FullName;
+        var dir = _temp.New("memlens-empty-");
         AssertOneLine(MemlensCli.Run("report", dir), ExitCode.BadInput, "not a snapshot");
     }
 
     [Fact]
     public void A_corrupt_archive()
     {
-        string path = Path.Combine(Directory.CreateTempSubdirectory("memlens-bad-").FullName, "x.tar.gz");
+        string path = Path.Combine(_temp.New("memlens-bad-"), "x.tar.gz");
         File.WriteAllBytes(path, [0x1f, 0x8b, 8, 0, 1, 2, 3, 4, 5, 6, 7]);
         AssertOneLine(MemlensCli.Run("report", path), ExitCode.BadInput, "not a readable .tar.gz snapshot");
     }
@@ -51,7 +54,7 @@ public class CliErrorTests
     [Fact]
     public void An_archive_entry_escaping_the_snapshot_is_refused()
     {
-        string path = Path.Combine(Directory.CreateTempSubdirectory("memlens-evil-").FullName, "evil.tar.gz");
+        string path = Path.Combine(_temp.New("memlens-evil-"), "evil.tar.gz");
         using (var f = File.Create(path))
         using (var gz = new GZipStream(f, CompressionLevel.Fastest))
         using (var tar = new TarWriter(gz))
@@ -62,7 +65,7 @@ public class CliErrorTests
     [Fact]
     public void Garbage_maps_in_a_snapshot_is_bad_input()
     {
-        var dir = Directory.CreateTempSubdirectory("memlens-garbage-").FullName;
+        var dir = _temp.New("memlens-garbage-");
         File.WriteAllText(Path.Combine(dir, "maps"), "this is not\na maps file\n");
         AssertOneLine(MemlensCli.Run("report", dir), ExitCode.BadInput, "no mappings could be read");
     }
@@ -70,7 +73,7 @@ public class CliErrorTests
     [Fact]
     public void A_truncated_smaps_gives_a_partial_report_that_says_so()
     {
-        var dir = Directory.CreateTempSubdirectory("memlens-cut-").FullName;
+        var dir = _temp.New("memlens-cut-");
         var smaps = Fixtures.Bytes("c-threads", "smaps");
         File.WriteAllBytes(Path.Combine(dir, "smaps"), smaps[..(smaps.Length / 2)]);
         var r = MemlensCli.Run("report", dir);
@@ -83,7 +86,7 @@ public class CliErrorTests
     [Fact]
     public void Capture_never_overwrites()
     {
-        var dir = Directory.CreateTempSubdirectory("memlens-exists-").FullName;
+        var dir = _temp.New("memlens-exists-");
         AssertOneLine(MemlensCli.Run("capture", Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture), "-o", dir), ExitCode.OutputFailed, "already exists");
     }
 

@@ -4,8 +4,11 @@ using Memlens.Tests.Support;
 
 namespace Memlens.Tests.Cli;
 
-public class ExplainAndElfTests
+public class ExplainAndElfTests : IDisposable
 {
+    private readonly TempDirectories _temp = new();
+    public void Dispose() => _temp.Dispose();
+
     [Fact]
     public void Explain_covers_every_memstats_field_and_every_go_memstats_metric()
     {
@@ -71,7 +74,7 @@ public class ExplainAndElfTests
     [Fact]
     public void Elf_of_a_non_elf_file_is_one_line()
     {
-        string path = Path.Combine(Directory.CreateTempSubdirectory("memlens-elf-").FullName, "x");
+        string path = Path.Combine(_temp.New("memlens-elf-"), "x");
         File.WriteAllText(path, "not an elf file at all, just text");
         var r = MemlensCli.Run("elf", path);
         Assert.Equal(6, r.ExitCode);

@@ -1,8 +1,12 @@
+using Memlens.Tests.Support;
 namespace Memlens.Tests.Cli;
 
 /// <summary>Progress of a long read: on a terminal's stderr only, one line rewritten, erased at the end.</summary>
-public sealed class ProgressTests
+public sealed class ProgressTests : IDisposable
 {
+    private readonly TempDirectories _temp = new();
+    public void Dispose() => _temp.Dispose();
+
     [Fact]
     public void A_terminal_sees_one_rewritten_line_that_is_erased_at_the_end()
     {
@@ -17,7 +21,7 @@ public sealed class ProgressTests
     [Fact]
     public void Standard_error_that_is_not_a_terminal_never_sees_it()
     {
-        string log = Path.Combine(Directory.CreateTempSubdirectory("memlens-progress-").FullName, "strace.log");
+        string log = Path.Combine(_temp.New("memlens-progress-"), "strace.log");
         File.WriteAllText(log, "100 mmap(NULL, 8192, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0x7f0000000000\n");
         var o = new StringWriter();
         var e = new StringWriter();

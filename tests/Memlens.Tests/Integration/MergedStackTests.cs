@@ -16,8 +16,11 @@ namespace Memlens.Tests.Integration;
 /// "merge" gives its chunks the VM_NOHUGEPAGE flag MAP_STACK mappings carry on newer kernels, so the first thread's
 /// stack, mapped right below them, merges with them here too.
 /// </summary>
-public class MergedStackTests
+public class MergedStackTests : IDisposable
 {
+    private readonly TempDirectories _temp = new();
+    public void Dispose() => _temp.Dispose();
+
     private sealed record Merged(Subject Subject, MapsEntry Vma, int Tid) : IDisposable
     {
         public void Dispose() => Subject.Dispose();
@@ -64,7 +67,7 @@ public class MergedStackTests
     public void A_snapshot_divides_it_the_same_way_from_the_recorded_pagemap_and_without_it_keeps_the_vma_whole()
     {
         using var merged = Start();
-        string snap = Path.Combine(Directory.CreateTempSubdirectory("memlens-merged-").FullName, "snap");
+        string snap = Path.Combine(_temp.New("memlens-merged-"), "snap");
         Assert.Equal(0, MemlensCli.Run("capture", merged.Subject.Pid.ToString(CultureInfo.InvariantCulture), "-o", snap).ExitCode);
         var loaded = Analyzer.Analyze(SnapshotSource.Load(snap));
         var parts = loaded.Regions.Where(r => r.Start >= merged.Vma.Start && r.End <= merged.Vma.End).ToList();

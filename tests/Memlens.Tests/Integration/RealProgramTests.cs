@@ -82,7 +82,7 @@ public sealed partial class RealProgramTests : IDisposable
 
     private static readonly Lazy<string> JavaClasses = new(() =>
     {
-        string dir = Directory.CreateTempSubdirectory("memlens-java-").FullName;
+        string dir = Directory.CreateTempSubdirectory("memlens-java-").FullName;   // built once per run, like the subjects
         File.WriteAllText(Path.Combine(dir, "Main.java"), """
             import java.util.*;
             public class Main {

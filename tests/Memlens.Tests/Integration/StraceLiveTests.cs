@@ -6,11 +6,14 @@ using Memlens.Tests.Support;
 namespace Memlens.Tests.Integration;
 
 /// <summary>strace -f logs the suite records itself, replayed and lined up with the live process.</summary>
-public class StraceLiveTests
+public class StraceLiveTests : IDisposable
 {
-    private static (Subject Strace, int Child, string Log) Record(string exe, params string[] flags)
+    private readonly TempDirectories _temp = new();
+    public void Dispose() => _temp.Dispose();
+
+    private (Subject Strace, int Child, string Log) Record(string exe, params string[] flags)
     {
-        string log = Path.Combine(Directory.CreateTempSubdirectory("memlens-strace-").FullName, "trace.log");
+        string log = Path.Combine(_temp.New("memlens-strace-"), "trace.log");
         var strace = Subject.Start("strace", ["-f", .. flags, "-o", log, "--", exe], null);
         int child = int.Parse(File.ReadAllText($"/proc/{strace.Pid}/task/{strace.Pid}/children").Split(' ', StringSplitOptions.RemoveEmptyEntries)[0], CultureInfo.InvariantCulture);
         // The subject's "ready" reached us, but strace may not have written every earlier line yet: wait for the log
@@ -90,7 +93,7 @@ public class StraceLiveTests
     [Fact]
     public void Unreadable_logs_are_one_line()
     {
-        string dir = Directory.CreateTempSubdirectory("memlens-badlog-").FullName;
+        string dir = _temp.New("memlens-badlog-");
         File.WriteAllText(Path.Combine(dir, "x.log"), "hello\nworld\n");
         var r = MemlensCli.Run("strace", Path.Combine(dir, "x.log"));
         Assert.Equal(6, r.ExitCode);
