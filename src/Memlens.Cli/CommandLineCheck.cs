@@ -18,10 +18,16 @@ internal static class CommandLineCheck
             return $"unknown command '{args[0]}'{Suggest(args[0], root.Subcommands.Select(c => c.Name))}";
         var names = command.Options.Concat(root.Options).SelectMany(o => o.Aliases.Append(o.Name)).ToHashSet(StringComparer.Ordinal);
         names.UnionWith(["-h", "--help", "-?"]);
+        string previous = "";
         foreach (var arg in args.Skip(1))
         {
+            string before = previous;
+            previous = arg;
             if (arg.Length < 2 || arg[0] != '-' || arg == "--") continue;
             if (double.TryParse(arg, NumberStyles.Float, CultureInfo.InvariantCulture, out _)) continue;   // a negative value
+            // "--interval -1s": a negative duration after an option that takes one, not an option of its own.
+            if (char.IsAsciiDigit(arg[1]) && names.Contains(before))
+                return $"{before} {arg}: give a positive value";
             string name = arg.Split('=', 2)[0];
             if (!names.Contains(name))
                 return $"unknown option '{name}' for {command.Name}{Suggest(name, names.Where(n => n.StartsWith("--", StringComparison.Ordinal)))}";

@@ -34,6 +34,10 @@ public class CliErrorTests : IDisposable
     public void Unknown_option_is_a_usage_error() => AssertOneLine(MemlensCli.Run("report", "1", "--bogus"), ExitCode.Usage, "--bogus");
 
     [Fact]
+    public void A_negative_duration_is_named_as_a_value_not_an_option() =>
+        AssertOneLine(MemlensCli.Run("top", "--interval", "-1s"), ExitCode.Usage, "--interval -1s: give a positive value");
+
+    [Fact]
     public void Unknown_kind_is_a_usage_error() => AssertOneLine(MemlensCli.Run("maps", "1", "--kind", "heap"), ExitCode.Usage, "not a kind");
 
     [Fact]
