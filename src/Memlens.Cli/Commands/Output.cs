@@ -84,7 +84,7 @@ internal static class Output
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or OperationCanceledException)
         {
-            try { File.Delete(temp); } catch (IOException) { }
+            TemporaryPaths.Remove(temp);
             if (e is OperationCanceledException) throw;
             throw new MemlensException(ExitCode.OutputFailed, $"-o {path}: could not be written ({e.Message.TrimEnd('.')})");
         }

@@ -88,11 +88,7 @@ public static class Capture
         }
         finally
         {
-            if (temp is not null)
-            {
-                TryDelete(temp);
-                Files.TemporaryPaths.Unregister(temp);
-            }
+            if (temp is not null) Files.TemporaryPaths.Remove(temp);
         }
         return new Result(full, files.Count, files.Values.Sum(b => (long)b.Length), snapshot);
     }
@@ -149,15 +145,6 @@ public static class Capture
         file.Flush(flushToDisk: true);
     }
 
-    private static void TryDelete(string path)
-    {
-        try
-        {
-            if (Directory.Exists(path)) Directory.Delete(path, recursive: true);
-            else if (File.Exists(path)) File.Delete(path);
-        }
-        catch (IOException) { }
-    }
 
     private static byte[] Utf8(string s) => System.Text.Encoding.UTF8.GetBytes(s);
 

@@ -36,19 +36,10 @@ internal static class SnapshotLoader
         }
 
         var regions = new List<Region>();
-        IReadOnlyList<string> problems;
-        if (smaps is not null)
-        {
-            var skipped = new List<string>();
-            foreach (var e in smaps.Items) AddInOrder(regions, e.Map, e.Counters, skipped);
-            problems = [.. smaps.Problems, .. skipped];
-        }
-        else
-        {
-            var skipped = new List<string>();
-            foreach (var m in maps!.Items) AddInOrder(regions, m, null, skipped);
-            problems = [.. maps.Problems, .. skipped];
-        }
+        var skipped = new List<string>();
+        if (smaps is not null) foreach (var e in smaps.Items) AddInOrder(regions, e.Map, e.Counters, skipped);
+        else foreach (var m in maps!.Items) AddInOrder(regions, m, null, skipped);
+        IReadOnlyList<string> problems = [.. smaps?.Problems ?? maps!.Problems, .. skipped];
         // A kernel thread has no mm (status says "Kthread: 1" since Linux 6.0; before, no Vm* lines and not a zombie).
         if (regions.Count == 0 && live && status?.Text("State") is { } state && state.StartsWith('Z'))
             throw new MemlensException(ExitCode.ProcessExited, $"process {pid} has exited (a zombie, waiting for its parent to reap it): its memory is already freed");

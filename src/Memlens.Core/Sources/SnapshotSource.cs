@@ -15,7 +15,7 @@ namespace Memlens.Core.Sources;
 public static class SnapshotSource
 {
     /// <summary>Pasted text larger than this is not something a person pasted.</summary>
-    public const long MaxPastedBytes = 256L << 20;
+    public const int MaxPastedBytes = 256 << 20;
 
     public static bool IsArchive(string path)
     {

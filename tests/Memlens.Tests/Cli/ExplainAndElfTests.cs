@@ -23,7 +23,7 @@ public class ExplainAndElfTests : IDisposable
     }
 
     [Fact]
-    public void Explain_answers_the_seeds_questions()
+    public void Explain_answers_the_documents_questions()
     {
         var released = MemlensCli.Run("explain", "go_memstats_heap_released_bytes").Out;
         Assert.Contains("a current state, not a running total", released);

@@ -39,10 +39,10 @@ public class GoRuntimeViewTests
     }
 
     [Fact]
-    public void Seed_001s_puzzle_is_answered_with_its_numbers()
+    public void The_kube_proxy_puzzle_is_answered_with_its_numbers()
     {
-        var page = File.ReadAllText(Fixtures.File("go-metrics", "seed-001-prometheus.txt"));
-        var report = ReportBuilder.Build(Analyzer.Analyze(SnapshotSource.Load(Fixtures.Dir("go-cgo-http")), [("seed 001", page)]));
+        var page = File.ReadAllText(Fixtures.File("go-metrics", "kube-proxy-prometheus.txt"));
+        var report = ReportBuilder.Build(Analyzer.Analyze(SnapshotSource.Load(Fixtures.Dir("go-cgo-http")), [("kube-proxy", page)]));
         var note = report.Go!.Notes.Single(n => n.StartsWith("the metrics give", StringComparison.Ordinal));
         Assert.Contains("HeapSys + StackSys + MSpanSys + MCacheSys = 67,256,320", note);
         Assert.Contains("Sys = 71,762,168", note);

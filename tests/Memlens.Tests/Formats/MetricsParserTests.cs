@@ -32,9 +32,9 @@ public class MetricsParserTests
     }
 
     [Fact]
-    public void The_seed_prometheus_sample_maps_to_memstats()
+    public void The_kube_proxy_prometheus_sample_maps_to_memstats()
     {
-        var m = PrometheusText.Parse(Text("seed-001-prometheus.txt"), "seed", out var samples);
+        var m = PrometheusText.Parse(Text("kube-proxy-prometheus.txt"), "kube-proxy", out var samples);
         Assert.Empty(m.Problems);
         Assert.Equal(10, samples.Count);
         Assert.Equal(4_881_872UL, m["HeapAlloc"]);
@@ -155,6 +155,6 @@ public class MetricsParserTests
     {
         Assert.Equal("pprof-heap-debug1", RuntimeMetricsReader.Parse(Text("pprof-heap-debug1-idle.txt"), "t").Format);
         Assert.Equal("expvar", RuntimeMetricsReader.Parse(Text("expvar-churn.json"), "t").Format);
-        Assert.Equal("prometheus", RuntimeMetricsReader.Parse(Text("seed-001-prometheus.txt"), "t").Format);
+        Assert.Equal("prometheus", RuntimeMetricsReader.Parse(Text("kube-proxy-prometheus.txt"), "t").Format);
     }
 }

@@ -17,10 +17,10 @@ using Memlens.Tests.Support;
 namespace Memlens.Tests.Fuzzing;
 
 /// <summary>One parser or loader under fuzzing: its real starting inputs, and how one input is fed to it.</summary>
-public sealed record FuzzTarget(string Name, bool Text, Func<byte[][]> Seeds, Action<byte[]> Run);
+public sealed record FuzzTarget(string Name, bool Text, Func<byte[][]> RealInputs, Action<byte[]> Run);
 
 /// <summary>
-/// Every reader of untrusted input, each seeded with real inputs: the captured fixtures (tests/fixtures/README.md), this
+/// Every reader of untrusted input, each started from real inputs: the captured fixtures (tests/fixtures/README.md), this
 /// machine's own /proc files, binaries the suite builds, a core gdb writes and an strace log strace writes.
 /// </summary>
 public static class FuzzTargets
@@ -53,17 +53,17 @@ public static class FuzzTargets
         new("statm", true, () => FromFixtures("statm"), b => _ = StatmFile.Parse(b)),
         new("stat", true, () => FromFixtures("stat"), b => _ = StatFile.Parse(b)),
         new("meminfo", true, () => FromFixtures("meminfo"), b => _ = MeminfoFile.Parse(b)),
-        new("cgroup-files", true, CgroupSeeds, b => { _ = KeyValueFile.Parse(Utf8(b)); _ = CgroupMembership.Parse(Utf8(b)); _ = CpuList.Count(Utf8(b)); }),
+        new("cgroup-files", true, CgroupInputs, b => { _ = KeyValueFile.Parse(Utf8(b)); _ = CgroupMembership.Parse(Utf8(b)); _ = CpuList.Count(Utf8(b)); }),
         new("mountinfo", true, () => [File.ReadAllBytes("/proc/self/mountinfo")], b => _ = MountinfoFile.Parse(Utf8(b))),
         new("task-syscall", true, () => [File.ReadAllBytes("/proc/self/syscall"), "0 0x1 0x2 0x3 0x4 0x5 0x6 0x7ffd1234 0x7f0000001000\n"u8.ToArray()], b => _ = TaskSyscall.Parse(b)),
-        new("elf-headers", false, ElfSeeds, ReadElf),
-        new("core-notes", false, CoreSeeds, ReadCore),
-        new("strace", true, StraceSeeds, ReadStrace),
-        new("prometheus", true, () => [File.ReadAllBytes(Path.Combine(Fixtures.Dir("go-metrics"), "seed-001-prometheus.txt")), PrometheusSample], b => RuntimeMetricsReader.Parse(Utf8(b), "fuzz")),
+        new("elf-headers", false, ElfInputs, ReadElf),
+        new("core-notes", false, CoreInputs, ReadCore),
+        new("strace", true, StraceInputs, ReadStrace),
+        new("prometheus", true, () => [File.ReadAllBytes(Path.Combine(Fixtures.Dir("go-metrics"), "kube-proxy-prometheus.txt")), PrometheusSample], b => RuntimeMetricsReader.Parse(Utf8(b), "fuzz")),
         new("expvar", true, () => [File.ReadAllBytes(Path.Combine(Fixtures.Dir("go-metrics"), "expvar-churn.json"))], b => ExpvarMemStats.Parse(Utf8(b), "fuzz")),
         new("pprof-trailer", true, () => Directory.GetFiles(Fixtures.Dir("go-metrics"), "pprof-*.txt").Select(File.ReadAllBytes).ToArray(), b => PprofHeapTrailer.Parse(Utf8(b), "fuzz")),
-        new("pasted-text", true, PastedSeeds, LoadPasted),
-        new("snapshot-tar-gz", false, ArchiveSeeds, LoadArchive),
+        new("pasted-text", true, PastedInputs, LoadPasted),
+        new("snapshot-tar-gz", false, ArchiveInputs, LoadArchive),
     ];
 
     /// <summary>What a caller may see from bad input: one of memlens's own failures, each one line for the user.</summary>
@@ -75,12 +75,12 @@ public static class FuzzTargets
         foreach (var e in entries) _ = (e.Size, e.FilePath, e.Deleted, e.FileBacked, e.IsAnonymous, e.NoAccess);
     }
 
-    private static byte[][] CgroupSeeds() =>
+    private static byte[][] CgroupInputs() =>
         Snapshots.Select(s => Path.Combine(Fixtures.Dir(s), "cgroup.d")).Where(Directory.Exists)
             .SelectMany(d => Directory.GetFiles(d)).Select(File.ReadAllBytes).Where(b => b.Length > 0)
             .Concat(FromFixtures("cgroup")).Concat([Encoding.ASCII.GetBytes(File.ReadAllText("/sys/devices/system/cpu/online"))]).ToArray();
 
-    private static byte[][] ElfSeeds() =>
+    private static byte[][] ElfInputs() =>
         new[] { SubjectBuilds.Threads, SubjectBuilds.CloneVm, "/usr/bin/true" }.Select(File.ReadAllBytes).ToArray();
 
     private static void ReadElf(byte[] b)
@@ -142,7 +142,7 @@ public static class FuzzTargets
         finally { Directory.Delete(dir, recursive: true); }
     });
 
-    private static byte[][] CoreSeeds() => Cores.Value;
+    private static byte[][] CoreInputs() => Cores.Value;
 
     private static readonly Lazy<byte[][]> StraceLogs = new(() =>
     {
@@ -156,7 +156,7 @@ public static class FuzzTargets
         finally { Directory.Delete(dir, recursive: true); }
     });
 
-    private static byte[][] StraceSeeds() => StraceLogs.Value;
+    private static byte[][] StraceInputs() => StraceLogs.Value;
 
     private static void ReadStrace(byte[] b)
     {
@@ -166,7 +166,7 @@ public static class FuzzTargets
     }
 
     /// <summary>What a person pastes: `tail -n +1 smaps status statm` of a captured process, and its maps alone.</summary>
-    private static byte[][] PastedSeeds() =>
+    private static byte[][] PastedInputs() =>
         Snapshots.Take(3).Select(s => Encoding.UTF8.GetBytes(
                 string.Concat(new[] { "smaps", "status", "statm" }.Select(f => $"==> /proc/1234/{f} <==\n{File.ReadAllText(F(s, f))}\n"))))
             .Concat(FromFixtures("maps").Take(2)).ToArray();
@@ -179,7 +179,7 @@ public static class FuzzTargets
     }
 
     /// <summary>A capture's .tar.gz, made from the fixture's files as `capture -o x.tar.gz` lays them out.</summary>
-    private static byte[][] ArchiveSeeds()
+    private static byte[][] ArchiveInputs()
     {
         var tar = new MemoryStream();
         using (var writer = new TarWriter(tar, TarEntryFormat.Pax, leaveOpen: true))

@@ -8,7 +8,7 @@ namespace Memlens.Tests.Fuzzing;
 /// <summary>
 /// A mutation run per reader (docs/fuzzing.md): every input either reads or is refused with memlens's own one-line
 /// failure; none throws anything else, none takes longer than <see cref="HangSeconds"/>. The suite runs a short,
-/// fixed-seed run of each; MEMLENS_FUZZ_INPUTS and MEMLENS_FUZZ_SEED make the long campaign. Whatever a run finds
+/// run of each with a fixed random sequence; MEMLENS_FUZZ_INPUTS and MEMLENS_FUZZ_RANDOM make the long campaign. Whatever a run finds
 /// is written out; fixed, it goes in tests/fuzz-corpus/TARGET/ and is replayed by every run after.
 /// </summary>
 public sealed class FuzzTests
@@ -18,7 +18,7 @@ public sealed class FuzzTests
     private static int InputsFor(string name) =>
         int.TryParse(Environment.GetEnvironmentVariable("MEMLENS_FUZZ_INPUTS"), out int n) && n > 0
         && (Environment.GetEnvironmentVariable("MEMLENS_FUZZ_ONLY") is not { Length: > 0 } only || only.Split(',').Contains(name)) ? n : 1500;
-    private static int Seed => int.TryParse(Environment.GetEnvironmentVariable("MEMLENS_FUZZ_SEED"), out int s) ? s : 20261203;
+    private static int RandomStart => int.TryParse(Environment.GetEnvironmentVariable("MEMLENS_FUZZ_RANDOM"), out int s) ? s : 20261203;
 
     public static TheoryData<string> Targets => [.. FuzzTargets.All.Select(t => t.Name)];
 
@@ -29,18 +29,18 @@ public sealed class FuzzTests
     public async Task A_mutation_run_finds_no_crash_and_no_hang(string name)
     {
         var target = FuzzTargets.All.Single(t => t.Name == name);
-        var seeds = target.Seeds();
-        Assert.NotEmpty(seeds);
-        foreach (var s in seeds) Assert.Null(FuzzTargets.Try(target, s));   // the real inputs themselves read cleanly
+        var real = target.RealInputs();
+        Assert.NotEmpty(real);
+        foreach (var s in real) Assert.Null(FuzzTargets.Try(target, s));   // the real inputs themselves read cleanly
 
         int inputs = InputsFor(name);
         byte[] current = [];
         long done = 0;
         var slowest = TimeSpan.Zero;
         Exception? crash = null;
-        // A stable per-target seed (string.GetHashCode differs between runs).
-        var rng = new Random(Seed ^ BitConverter.ToInt32(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(name))));
-        var pool = new List<byte[]>(seeds);
+        // A stable start per target (string.GetHashCode differs between runs).
+        var rng = new Random(RandomStart ^ BitConverter.ToInt32(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(name))));
+        var pool = new List<byte[]>(real);
         string? trace = Environment.GetEnvironmentVariable("MEMLENS_FUZZ_TRACE");
         var clock = Stopwatch.StartNew();
         var run = Task.Run(() =>
@@ -48,8 +48,8 @@ public sealed class FuzzTests
             for (; done < inputs && crash is null; done++)
             {
                 // Half from the real inputs, half from earlier mutants, so damage accumulates as it does in real files.
-                var parent = rng.Next(2) == 0 ? seeds[rng.Next(seeds.Length)] : pool[rng.Next(pool.Count)];
-                current = Mutator.Mutate(parent, seeds, rng, target.Text);
+                var parent = rng.Next(2) == 0 ? real[rng.Next(real.Length)] : pool[rng.Next(pool.Count)];
+                current = Mutator.Mutate(parent, real, rng, target.Text);
                 // A crash no catch can see (a stack overflow ends the process): the input is on disk before it runs.
                 if (trace is not null) File.WriteAllBytes(trace + "." + name, current);
                 var w = Stopwatch.StartNew();
@@ -70,7 +70,7 @@ public sealed class FuzzTests
         }
         if (Environment.GetEnvironmentVariable("MEMLENS_FUZZ_REPORT") is { Length: > 0 } report)
             File.AppendAllText(report, string.Create(CultureInfo.InvariantCulture,
-                $"| {name} | {done:N0} | 0 | 0 | {clock.Elapsed.TotalSeconds:0} s | {slowest.TotalMilliseconds:0.0} ms | {Seed} |\n"));
+                $"| {name} | {done:N0} | 0 | 0 | {clock.Elapsed.TotalSeconds:0} s | {slowest.TotalMilliseconds:0.0} ms | {RandomStart} |\n"));
     }
 
     /// <summary>Completes (failing the run) when no input has finished for <see cref="HangSeconds"/>.</summary>

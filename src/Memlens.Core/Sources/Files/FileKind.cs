@@ -10,27 +10,30 @@ public static partial class FileKind
 {
     private const uint S_IFMT = 0xF000, S_IFREG = 0x8000, S_IFLNK = 0xA000;
 
+    // struct stat's st_mode and st_uid: at 24 and 28 on x86-64, 16 and 24 on arm64 (asm-generic layout).
+    private static readonly (int Mode, int Uid)? Offsets = RuntimeInformation.ProcessArchitecture switch
+    {
+        Architecture.X64 => (24, 28),
+        Architecture.Arm64 => (16, 24),
+        _ => null,
+    };
+
     public static bool IsRegular(string path)
     {
-        // struct stat's st_mode: offset 24 on x86-64, 16 on arm64 (asm-generic layout).
-        int offset = RuntimeInformation.ProcessArchitecture switch { Architecture.X64 => 24, Architecture.Arm64 => 16, _ => -1 };
-        if (offset < 0) return File.Exists(path);
+        if (Offsets is not { } at) return File.Exists(path);
         Span<byte> buffer = stackalloc byte[256];
         if (Stat(path, ref MemoryMarshal.GetReference(buffer)) != 0) return false;
-        uint mode = BitConverter.ToUInt32(buffer[offset..]);
-        return (mode & S_IFMT) == S_IFREG;
+        return (BitConverter.ToUInt32(buffer[at.Mode..]) & S_IFMT) == S_IFREG;
     }
 
     /// <summary>The owner's uid of a file or directory itself (lstat(2): a symlink is not followed, and gives null).</summary>
     public static uint? OwnerIfNotLink(string path)
     {
-        // struct stat's st_mode and st_uid: 24 and 28 on x86-64, 16 and 24 on arm64.
-        var (modeAt, uidAt) = RuntimeInformation.ProcessArchitecture switch { Architecture.X64 => (24, 28), Architecture.Arm64 => (16, 24), _ => (-1, -1) };
-        if (modeAt < 0) return null;
+        if (Offsets is not { } at) return null;
         Span<byte> buffer = stackalloc byte[256];
         if (Lstat(path, ref MemoryMarshal.GetReference(buffer)) != 0) return null;
-        if ((BitConverter.ToUInt32(buffer[modeAt..]) & S_IFMT) == S_IFLNK) return null;
-        return BitConverter.ToUInt32(buffer[uidAt..]);
+        if ((BitConverter.ToUInt32(buffer[at.Mode..]) & S_IFMT) == S_IFLNK) return null;
+        return BitConverter.ToUInt32(buffer[at.Uid..]);
     }
 
     public static uint EffectiveUserId() => Geteuid();

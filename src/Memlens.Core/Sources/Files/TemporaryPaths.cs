@@ -42,14 +42,17 @@ public static partial class TemporaryPaths
 
     public static void Unregister(string path) => Live.TryRemove(path, out _);
 
+    /// <summary>Removes one temporary path (a file or a directory tree) and forgets it. Never throws.</summary>
+    public static void Remove(string path)
+    {
+        TryRemove(path);
+        Unregister(path);
+    }
+
     /// <summary>Removes every temporary path this process still has (on SIGINT, SIGTERM, SIGHUP). Never throws.</summary>
     public static void RemoveAll()
     {
-        foreach (var path in Live.Keys)
-        {
-            TryRemove(path);
-            Unregister(path);
-        }
+        foreach (var path in Live.Keys) Remove(path);
     }
 
     /// <summary>Removes what killed memlens runs left in <paramref name="directory"/>. Never throws; touches nothing else.</summary>
