@@ -23,7 +23,7 @@ public sealed class TcmallocModule : IRuntimeModule
     public string Name => "tcmalloc";
     public ModuleRole Role => ModuleRole.Allocator;
     public RuntimeIdentification? Identify(RuntimeSignals signals) => signals.Identify(Name, ["libtcmalloc"]);
-    public IReadOnlyList<PhasedRule> Rules { get; } = [new(RulePhase.AllocatorHeaders, new LeftoverRule(Heap, Bytes.MiB,
+    public IReadOnlyList<PhasedRule> Rules { get; } = [new(RulePhase.AllocatorHeaders, new LeftoverRule(Heap, "tcmalloc", Bytes.MiB,
         "gperftools tcmalloc maps its page heap in steps of at least 1 MiB (kMinSystemAlloc) once sbrk is exhausted, and its metadata in 8 MiB chunks"))];
     public IEnumerable<Finding> Findings(FindingContext context) => AllocatorFinding.Write(context, "tcmalloc", o => o is AllocatorHeap { Allocator: "tcmalloc" } || o is BrkHeap.BrkHeapOwner { Grower: "tcmalloc" },
         "TCMALLOC_RELEASE_RATE and MallocExtension::ReleaseFreeMemory return free pages; TCMALLOC_SKIP_SBRK makes it map instead of growing the brk heap");
@@ -72,21 +72,21 @@ public sealed class MuslModule : IRuntimeModule
         if (signals.ExeLayout?.Interpreter is { } interp && interp.Contains("ld-musl", StringComparison.Ordinal)) evidence.Add($"the executable's interpreter is {interp}");
         return evidence.Count == 0 ? null : new RuntimeIdentification(Name, evidence);
     }
-    public IReadOnlyList<PhasedRule> Rules { get; } = [new(RulePhase.AllocatorHeaders, new LeftoverRule(Heap, 128 * Bytes.KiB,
+    public IReadOnlyList<PhasedRule> Rules { get; } = [new(RulePhase.AllocatorHeaders, new LeftoverRule(Heap, "musl", 128 * Bytes.KiB,
         "musl's mallocng maps slot groups and every allocation above MMAP_THRESHOLD (131052 bytes) with mmap, and has no per-thread arenas"))];
     public IEnumerable<Finding> Findings(FindingContext context) => AllocatorFinding.Write(context, "musl malloc", o => o is AllocatorHeap { Allocator: "musl malloc" } || o is BrkHeap.BrkHeapOwner { Grower: "musl malloc" },
         "mallocng returns freed groups to the system itself (it has no tunables); a program that needs another allocator can link one");
 }
 
-/// <summary>Anonymous rw mappings at least <paramref name="minimum"/> that are left once stacks are known: the allocator's, inferred.</summary>
-public sealed class LeftoverRule(AllocatorHeap owner, ulong minimum, string why) : IClassificationRule
+/// <summary>Anonymous rw mappings at least <paramref name="minimum"/> that are left once stacks are known: the allocator's (identified as <paramref name="runtime"/>), inferred.</summary>
+public sealed class LeftoverRule(AllocatorHeap owner, string runtime, ulong minimum, string why) : IClassificationRule
 {
     public void Apply(ClassificationContext context)
     {
         foreach (var r in context.Regions)
         {
             if (context.IsClaimed(r) || !r.IsPrivateAnonymous || !r.Map.Writable || r.Map.Executable || r.Size < minimum) continue;
-            context.Claim(r, owner, "heap", $"an anonymous rw mapping of {Bytes.Format(r.Size)} that no stack or runtime claims, in a process with {context.Why(owner.Allocator == "musl malloc" ? "musl" : owner.Allocator)}: {why}", Confidence.Inferred);
+            context.Claim(r, owner, "heap", $"an anonymous rw mapping of {Bytes.Format(r.Size)} that no stack or runtime claims, in a process with {context.Why(runtime)}: {why}", Confidence.Inferred);
         }
     }
 }
