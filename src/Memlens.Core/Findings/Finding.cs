@@ -1,7 +1,12 @@
 namespace Memlens.Core.Findings;
 
 /// <summary>A finding in plain words: a title, the bytes it is about (for ordering), and what a person can do.</summary>
-public sealed record Finding(string Title, ulong Bytes, string Text);
+public sealed record Finding(string Title, ulong Bytes, string Text)
+{
+    /// <summary>The owners whose memory this finding explains, so a broader finding does not explain them twice.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public IReadOnlyList<Model.Owner> About { get; init; } = [];
+}
 
 /// <summary>Words shared by the runtimes' findings.</summary>
 public static class FindingWords

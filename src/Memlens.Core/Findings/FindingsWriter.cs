@@ -13,15 +13,16 @@ public static class FindingsWriter
     {
         var list = new List<Finding>();
         var b = context.Breakdown;
+        foreach (var m in modules ?? RuntimeCatalog.Modules)
+            if (context.Runtimes.ContainsKey(m.Name)) list.AddRange(m.Findings(context));
+        var explained = list.SelectMany(f => f.About).ToHashSet();
         ReservedOnly(list, b);
         Images(list, b);
-        BrkHeap(list, b);
+        NativeHeap(list, b, explained);
         Swap(list, b.Total);
         LazyFree(list, context.Regions);
         Unattributed(list, b);
         if (StatmFinding.Write(context) is { } statm) list.Add(statm);
-        foreach (var m in modules ?? RuntimeCatalog.Modules)
-            if (context.Runtimes.ContainsKey(m.Name)) list.AddRange(m.Findings(context));
         return list.OrderByDescending(f => f.Bytes).ToList();
     }
 
@@ -45,13 +46,16 @@ public static class FindingsWriter
             $"{images.Owners.Count} mapped image(s) (the executable and its libraries) are {Format(rss)} resident, of which {Format(images.Figures.Shared)} is shared with other processes; their proportional share (PSS) is {Format(images.Figures.Pss)}. Code pages are file-backed and clean: the kernel can drop and re-read them under pressure."));
     }
 
-    private static void BrkHeap(List<Finding> list, Breakdown b)
+    /// <summary>The native heap that no allocator's own finding explains (the brk heap, mmapped chunks, …).</summary>
+    private static void NativeHeap(List<Finding> list, Breakdown b, HashSet<Owner> explained)
     {
-        var heap = b.Kind(Kinds.NativeHeap);
-        if (heap?.Figures.Rss is not ulong rss || rss == 0) return;
-        var parts = string.Join("; ", heap.Owners.Take(4).Select(o => $"{o.Owner}: {Format(o.Figures.Rss)} resident"));
+        var owners = b.Kind(Kinds.NativeHeap)?.Owners.Where(o => !explained.Contains(o.Owner)).ToList() ?? [];
+        var f = Figures.Sum(owners.Select(o => o.Figures));
+        if (f.Rss is not ulong rss || rss == 0) return;
+        var parts = string.Join("; ", owners.Take(4).Select(o => $"{o.Owner}: {Format(o.Figures.Rss)} resident"));
+        string which = explained.Any(o => o.Kind == Kinds.NativeHeap) ? "The native heap beyond what the allocators' own findings explain" : "The native heap";
         list.Add(new Finding("Native heap (malloc)", rss,
-            $"The native heap is {Format(rss)} resident ({Format(heap.Figures.Private)} private): {parts}{(heap.Owners.Count > 4 ? $"; and {heap.Owners.Count - 4} more" : "")}. This is memory C code (or a runtime's C parts) allocated with malloc; if it only grows, look for a leak with heaptrack or valgrind --tool=massif."));
+            $"{which} is {Format(rss)} resident ({Format(f.Private)} private): {parts}{(owners.Count > 4 ? $"; and {owners.Count - 4} more" : "")}. This is memory C code (or a runtime's C parts) allocated with malloc; if it only grows, look for a leak with heaptrack or valgrind --tool=massif."));
     }
 
     private static void Swap(List<Finding> list, Figures t)

@@ -17,7 +17,7 @@ public static class TerminalReportWriter
         var t = r.Totals;
         var h = r.Headline;
         w.WriteLine($"memlens report: {p.Comm ?? (p.Exe is null ? "?" : Path.GetFileName(p.Exe))} (pid {p.Pid}), {p.Source}{(p.Kernel is null ? "" : $", kernel {p.Kernel}")}");
-        if (p.Exe is not null) w.WriteLine($"executable: {p.Exe}");
+        if (p.Exe is not null) w.WriteLine($"executable: {p.Exe}{StartedAs(p.Comm, p.Exe)}");
         w.WriteLine();
         w.WriteLine($"VSZ {Size(h.Vsz)}   RSS {Size(h.Rss)}   PSS {Size(h.Pss)}   USS {Size(h.Uss)}   swap {Size(h.Swap)}   threads {p.Threads}");
         double pct = h.Vsz == 0 ? 0 : 100.0 * h.ReservedOnly / h.Vsz;
@@ -101,4 +101,15 @@ public static class TerminalReportWriter
     internal static string[] Cells(string label, Figures n) =>
         [label, n.Regions.ToString(System.Globalization.CultureInfo.InvariantCulture), Size(n.Virtual), Size(n.ReservedOnly), Size(n.Committed),
          Size(n.Rss), Size(n.Pss), Size(n.Private), Size(n.Shared), Size(n.Swap), Size(n.Anonymous)];
+
+    /// <summary>
+    /// The kernel names a process (comm, 15 bytes) after the path given to execve, while exe is that path with links
+    /// resolved: redis-server is a link to redis-check-rdb. Said so, since the two names otherwise look like a mistake.
+    /// </summary>
+    internal static string StartedAs(string? comm, string exe)
+    {
+        string file = Path.GetFileName(exe);
+        if (comm is null || file.StartsWith(comm, StringComparison.Ordinal)) return "";
+        return $" (started as '{comm}': a link to this file, or a name the program gave itself)";
+    }
 }

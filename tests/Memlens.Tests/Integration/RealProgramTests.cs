@@ -73,6 +73,9 @@ public sealed partial class RealProgramTests : IDisposable
         var jemalloc = Of(live, o => o is JemallocExtents);
         Assert.InRange((long)jemalloc.Virtual - (long)mappedPlusRetained, -(4L << 20), 4L << 20);
         Assert.True(jemalloc.Rss > 8UL << 20, "100,000 keys are resident in jemalloc's extents");
+        // jemalloc's memory is explained once, by its own finding with its own knobs, not again as "malloc: try valgrind".
+        Assert.Contains(live.Findings, f => f.Title == "jemalloc" && f.Text.Contains("MALLOC_CONF", StringComparison.Ordinal));
+        Assert.DoesNotContain(live.Findings, f => f.Title == "Native heap (malloc)" && f.Text.Contains("jemalloc", StringComparison.Ordinal));
         AssertOwned(live, 1, 2);
         AssertPlainCopyAgrees(redis, live);
     }

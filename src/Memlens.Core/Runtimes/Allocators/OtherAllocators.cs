@@ -99,6 +99,7 @@ internal static class AllocatorFinding
         if (owners.Count == 0) yield break;
         var f = Figures.Sum(owners.Select(o => o.Figures));
         yield return new Finding(allocator, f.Virtual,
-            $"{allocator} has {Format(f.Virtual)} mapped ({Format(f.Rss)} resident) for the program's malloc: {string.Join("; ", owners.Select(o => $"{o.Owner} {Format(o.Figures.Virtual)}"))}. {knobs}.");
+            $"{allocator} has {Format(f.Virtual)} mapped ({Format(f.Rss)} resident) for the program's malloc: {string.Join("; ", owners.Select(o => $"{o.Owner} {Format(o.Figures.Virtual)}"))}. {knobs}.")
+        { About = [.. owners.Select(o => o.Owner)] };
     }
 }

@@ -33,6 +33,7 @@ public sealed class GlibcModule : IRuntimeModule
         var f = Figures.Sum(arenas.Select(a => a.Figures));
         ulong each = f.Committed / (ulong)arenas.Count;
         yield return new Finding("glibc malloc arenas", f.Virtual,
-            $"{Format(f.Virtual)} of VSZ are {arenas.Count} glibc malloc arena heap(s) (64 MiB each, one arena per thread that called malloc, up to 8 × cores): {Format(f.Committed)} committed ({Format(each)} each on average), {Format(f.Rss)} resident. The rest is address space only. MALLOC_ARENA_MAX (or the tunable glibc.malloc.arena_max) caps their number if per-thread arenas fragment memory.");
+            $"{Format(f.Virtual)} of VSZ are {arenas.Count} glibc malloc arena heap(s) (64 MiB each, one arena per thread that called malloc, up to 8 × cores): {Format(f.Committed)} committed ({Format(each)} each on average), {Format(f.Rss)} resident. The rest is address space only. MALLOC_ARENA_MAX (or the tunable glibc.malloc.arena_max) caps their number if per-thread arenas fragment memory.")
+        { About = [.. arenas.Select(a => a.Owner)] };
     }
 }

@@ -29,7 +29,8 @@ public sealed class JemallocModule : IRuntimeModule
         if (owner is null) yield break;
         var f = owner.Figures;
         yield return new Finding("jemalloc", f.Virtual,
-            $"jemalloc has mapped {Format(f.Virtual)} in {f.Regions} mapping(s) ({Format(f.Rss)} resident): its arenas' extents and metadata. jemalloc never unmaps on 64-bit Linux (opt.retain): freed extents are purged (MADV_DONTNEED) but stay mapped, so this is its stats.mapped + stats.retained. Resident memory above what the program has allocated is dirty pages waiting for decay (opt.dirty_decay_ms, 10 s) and fragmentation; MALLOC_CONF (dirty_decay_ms, muzzy_decay_ms, narenas, background_thread) tunes it, and redis reports the same figures in MEMORY MALLOC-STATS and INFO memory (allocator_*).");
+            $"jemalloc has mapped {Format(f.Virtual)} in {f.Regions} mapping(s) ({Format(f.Rss)} resident): its arenas' extents and metadata. jemalloc never unmaps on 64-bit Linux (opt.retain): freed extents are purged (MADV_DONTNEED) but stay mapped, so this is its stats.mapped + stats.retained. Resident memory above what the program has allocated is dirty pages waiting for decay (opt.dirty_decay_ms, 10 s) and fragmentation; MALLOC_CONF (dirty_decay_ms, muzzy_decay_ms, narenas, background_thread) tunes it, and redis reports the same figures in MEMORY MALLOC-STATS and INFO memory (allocator_*).")
+        { About = [owner.Owner] };
     }
 }
 

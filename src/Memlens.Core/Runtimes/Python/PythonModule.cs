@@ -46,7 +46,8 @@ public sealed partial class PythonModule : IRuntimeModule
         var arenas = context.Breakdown.AllOwners.FirstOrDefault(o => o.Owner is PymallocArenas);
         if (arenas is null) yield break;
         yield return new Finding("CPython object memory (pymalloc)", arenas.Figures.Virtual,
-            $"{Format(arenas.Figures.Virtual)} ({Format(arenas.Figures.Rss)} resident) is in pymalloc arenas: Python objects of 512 bytes or less. An arena goes back to the OS only when every object in it is freed, so a few long-lived objects can pin many arenas; sys._debugmallocstats() shows the arenas from inside, and tracemalloc shows who allocates. Larger objects are malloc'd (native-heap).");
+            $"{Format(arenas.Figures.Virtual)} ({Format(arenas.Figures.Rss)} resident) is in pymalloc arenas: Python objects of 512 bytes or less. An arena goes back to the OS only when every object in it is freed, so a few long-lived objects can pin many arenas; sys._debugmallocstats() shows the arenas from inside, and tracemalloc shows who allocates. Larger objects are malloc'd (native-heap).")
+        { About = [arenas.Owner] };
     }
 
     [GeneratedRegex(@"^python(\d(\.\d+)?)?[dmu]*$")]
