@@ -25,7 +25,7 @@ public static class ReportBuilder
             breakdown.Total,
             breakdown.Kinds.Select(k => new KindRow(k.Kind, k.Figures)).ToList(),
             breakdown.Kinds.SelectMany(k => k.Owners).Select(o => new GroupRow(o.Kind, o.Owner.Label, o.Figures, Word(o.Regions.Any(r => r.Attribution!.Confidence == Confidence.Inferred)))).ToList(),
-            a.Regions.Select(ToRow).ToList(),
+            new RegionRows(a.Regions),
             a.Checks,
             a.Findings,
             a.Warnings.ToList(),
@@ -58,12 +58,5 @@ public static class ReportBuilder
         return new Headline(vsz ?? total.Virtual, rss, s.Rollup?.Pss ?? total.Pss, total.Private, st?.VmSwap ?? total.Swap, total.ReservedOnly, sources);
     }
 
-    private static string Word(bool inferred) => inferred ? "inferred" : "confirmed";
-
-    private static RegionRow ToRow(Region r)
-    {
-        var a = r.Attribution!;
-        return new RegionRow($"{r.Start:x}", $"{r.End:x}", r.Map.Perms, r.Map.Offset, r.Map.Device, r.Map.Inode, r.Map.Path,
-            a.Kind, a.Owner.Label, a.Detail, a.Evidence, r.Counters?.VmFlags, r.Figures, Word(a.Confidence == Confidence.Inferred), a.Hint);
-    }
+    internal static string Word(bool inferred) => inferred ? "inferred" : "confirmed";
 }

@@ -50,5 +50,5 @@ internal static class ReportCommand
     }
 
     private static ExporterSet<Report> Exporters(bool allOwners) =>
-        Output.TextAndJson(ReportJsonContext.Default.Report, (r, w) => TerminalReportWriter.Write(r, w, allOwners ? int.MaxValue : 8));
+        Output.TextAndJson(ReportWriteJsonContext.Default.Report, (r, w) => TerminalReportWriter.Write(r, w, allOwners ? int.MaxValue : 8));
 }

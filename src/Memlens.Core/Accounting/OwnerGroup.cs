@@ -16,16 +16,23 @@ public sealed record Breakdown(Figures Total, IReadOnlyList<KindGroup> Kinds)
 {
     public static Breakdown Of(IReadOnlyList<Region> regions)
     {
-        // One pass with a dictionary: a process can have 60,000 regions.
+        // One pass with a dictionary: a process can have 60,000 regions. Most share an owner object (rules reuse
+        // theirs), so the owner is looked up by reference first and compared by value (a record's hash) only once.
         var byOwner = new Dictionary<Owner, (FiguresSum Sum, List<Region> Regions)>();
+        var byReference = new Dictionary<Owner, (FiguresSum Sum, List<Region> Regions)>(ReferenceEqualityComparer.Instance);
         var total = new FiguresSum();
         foreach (var r in regions)
         {
             var key = r.Attribution!.Owner;
-            if (!byOwner.TryGetValue(key, out var entry)) byOwner[key] = entry = (new FiguresSum(), []);
-            entry.Sum.Add(r.Figures);
+            if (!byReference.TryGetValue(key, out var entry))
+            {
+                if (!byOwner.TryGetValue(key, out entry)) byOwner[key] = entry = (new FiguresSum(), []);
+                byReference[key] = entry;
+            }
+            var figures = r.Figures;
+            entry.Sum.Add(figures);
             entry.Regions.Add(r);
-            total.Add(r.Figures);
+            total.Add(figures);
         }
         var owners = byOwner.Select(kv => new OwnerGroup(kv.Key, kv.Value.Sum.ToFigures(), kv.Value.Regions)).ToList();
         var kinds = owners.GroupBy(o => o.Kind)

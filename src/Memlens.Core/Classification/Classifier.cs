@@ -17,14 +17,24 @@ internal static class Classifier
         var context = new ClassificationContext(signals, runtimes);
         foreach (var (module, rule) in RuntimeCatalog.OrderedRules(modules))
             if (runtimes.ContainsKey(module.Name)) rule.Apply(context);
-        foreach (var r in signals.Regions.Where(r => r.Attribution is null))
+        // One owner per shape and one attribution for every hintless region of it: a million leftover mappings share a few objects.
+        var owners = new Dictionary<string, (UnattributedOwner Owner, Attribution Plain)>();
+        foreach (var r in signals.Regions)
         {
+            if (r.Attribution is not null) continue;
+            string shape = Unattributed(r);
+            if (!owners.TryGetValue(shape, out var known))
+            {
+                var owner = new UnattributedOwner(shape);
+                owners[shape] = known = (owner, new Attribution(owner, "", NoEvidence, Confidence.Confirmed));
+            }
             string? hint = context.HintFor(r);
-            r.Attribution = new Attribution(new UnattributedOwner(Unattributed(r)), "",
-                hint is null ? "no rule had evidence for an owner" : $"no rule had evidence for an owner; {hint}", Confidence.Confirmed, hint);
+            r.Attribution = hint is null ? known.Plain : new Attribution(known.Owner, "", $"{NoEvidence}; {hint}", Confidence.Confirmed, hint);
         }
         return runtimes;
     }
+
+    private const string NoEvidence = "no rule had evidence for an owner";
 
     private static string Unattributed(Region r) =>
         r.Map.FileBacked ? r.Map.Path

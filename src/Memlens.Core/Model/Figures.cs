@@ -7,19 +7,34 @@ namespace Memlens.Core.Model;
 /// Virtual, ReservedOnly and Committed come from maps and are always known; the rest need smaps and are
 /// null without it.
 /// </summary>
-public sealed record Figures(
-    int Regions,
-    ulong Virtual,
-    ulong ReservedOnly,   // no access (---p): address space only, can hold no RAM
-    ulong Committed,      // accessible: Virtual − ReservedOnly
-    ulong? Rss,
-    ulong? Pss,
-    ulong? Private,       // Private_Clean + Private_Dirty (USS)
-    ulong? Shared,        // Shared_Clean + Shared_Dirty
-    ulong? Swap,
-    ulong? Anonymous,
-    ulong? Dirty)         // Shared_Dirty + Private_Dirty
+public readonly record struct Figures
 {
+    /// <summary>A value, not an object: a region's figures are computed when asked for, never stored per region.</summary>
+    [System.Text.Json.Serialization.JsonConstructor]
+    public Figures(int regions, ulong @virtual, ulong reservedOnly, ulong committed, ulong? rss, ulong? pss, ulong? @private,
+        ulong? shared, ulong? swap, ulong? anonymous, ulong? dirty)
+    {
+        Regions = regions; Virtual = @virtual; ReservedOnly = reservedOnly; Committed = committed; Rss = rss; Pss = pss;
+        Private = @private; Shared = shared; Swap = swap; Anonymous = anonymous; Dirty = dirty;
+    }
+
+    public int Regions { get; init; }
+    public ulong Virtual { get; init; }
+    /// <summary>No access (---p): address space only, can hold no RAM.</summary>
+    public ulong ReservedOnly { get; init; }
+    /// <summary>Accessible: Virtual − ReservedOnly.</summary>
+    public ulong Committed { get; init; }
+    public ulong? Rss { get; init; }
+    public ulong? Pss { get; init; }
+    /// <summary>Private_Clean + Private_Dirty (USS).</summary>
+    public ulong? Private { get; init; }
+    /// <summary>Shared_Clean + Shared_Dirty.</summary>
+    public ulong? Shared { get; init; }
+    public ulong? Swap { get; init; }
+    public ulong? Anonymous { get; init; }
+    /// <summary>Shared_Dirty + Private_Dirty.</summary>
+    public ulong? Dirty { get; init; }
+
     public static readonly Figures Zero = new(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
 
     public static Figures Of(MapsEntry map, SmapsCounters? c)

@@ -9,7 +9,8 @@ public sealed class Region(int index, MapsEntry map, SmapsCounters? counters)
     public MapsEntry Map { get; } = map;
     public SmapsCounters? Counters { get; } = counters;
     public Attribution? Attribution { get; internal set; }
-    public Figures Figures { get; } = Figures.Of(map, counters);
+    /// <summary>Computed from the mapping and its counters on each use: a value, so a region carries no copy of it.</summary>
+    public Figures Figures => Figures.Of(Map, Counters);
     /// <summary>Set when this region is one part of a VMA the kernel merged from two owners' mappings: why and how it was divided.</summary>
     public string? SplitNote { get; init; }
 

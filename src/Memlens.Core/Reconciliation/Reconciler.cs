@@ -15,9 +15,8 @@ public static class Reconciler
         var status = s.Status;
         ulong page = s.PageSize;
         // The gate VMA ([vsyscall]) is printed by maps but is not in the mm, so total_vm leaves it out.
-        var inMm = s.Regions.Where(r => r.Map.Path != "[vsyscall]").ToList();
-        ulong sizes = Sum(inMm, r => r.Size);
-        ulong gate = Sum(s.Regions.Where(r => r.Map.Path == "[vsyscall]"), r => r.Size);
+        var sums = MappingSums.Of(s.Regions);
+        ulong sizes = sums.Sizes, gate = sums.Gate;
         string gateNote = gate > 0 ? $" ([vsyscall], {Bytes.Format(gate)}, is listed in maps but is not part of the mm, so it is left out of the sum)" : "";
 
         if (status?.VmSize is ulong vmSize)
@@ -29,7 +28,7 @@ public static class Reconciler
 
         if (s.HasSmaps && status?.VmRSS is ulong vmRss)
         {
-            ulong smapsRss = Sum(s.Regions, r => r.Counters?.Rss ?? 0);
+            ulong smapsRss = sums.Rss;
             // Before Linux 6.2 (SPLIT_RSS_COUNTING) each thread holds up to TASK_RSS_EVENTS_THRESH = 64 page events
             // before adding them to the mm's counters; since 6.2 they are per-CPU counters with a batch of 64 here.
             int threads = Math.Max(1, s.Threads.Count);
@@ -53,20 +52,12 @@ public static class Reconciler
                 checks.Add(Exact("statm text × page = VmExe", ve, statm.Text * page, "statm's 'text' is end_code − start_code, page-rounded", "statm and status were read at different moments"));
         }
 
-        if (s.Statm is { } onlyStatm && status is null) checks.AddRange(StatmFromMaps.Check(onlyStatm, inMm, page));
+        if (s.Statm is { } onlyStatm && status is null)
+            checks.AddRange(StatmFromMaps.Check(onlyStatm, s.Regions.Where(r => !MappingSums.IsGate(r)).ToList(), page));
 
         if (status is not null && s.HasSmaps)
         {
-            // mm/mmap.c vm_stat_account: exec = VM_EXEC && !VM_WRITE && !VM_STACK; stack = VM_STACK (VM_GROWSDOWN, "gd");
-            // data = VM_WRITE && !VM_SHARED && !VM_STACK.
-            ulong data = 0, stack = 0, exec = 0;
-            foreach (var r in inMm)
-            {
-                bool isStack = r.Counters?.HasFlag("gd") == true || r.Map.Path == "[stack]";
-                if (isStack) stack += r.Size;
-                else if (r.Map.Executable && !r.Map.Writable) exec += r.Size;
-                if (!isStack && r.Map.Writable && !r.Map.Shared) data += r.Size;
-            }
+            ulong data = sums.Data, stack = sums.Stack, exec = sums.Exec;
             if (status.VmData is ulong vmData)
                 checks.Add(Exact("VmData = Σ private writable non-stack sizes", data, vmData, "data_vm: every private writable mapping that is not a stack; PROT_NONE reservations are not in it until committed", "the mappings changed between reads"));
             if (status.VmStk is ulong vmStk)
@@ -75,18 +66,16 @@ public static class Reconciler
                 checks.Add(Exact("VmExe + VmLib = Σ executable non-writable sizes", exec, vmExe + vmLib, "exec_vm: every r-x mapping (executable, libraries, vDSO, JIT code); VmExe is the executable's text and VmLib the rest", "the mappings changed between reads"));
             if (status.VmSwap is ulong vmSwap)
             {
-                ulong swap = Sum(s.Regions, r => r.Counters?.Swap ?? 0);
-                ulong shmemSwap = Sum(s.Regions.Where(r => r.Map.Shared || r.Map.Path.StartsWith("/dev/shm", StringComparison.Ordinal)), r => r.Counters?.Swap ?? 0);
-                checks.Add(Near("VmSwap ≈ Σ smaps Swap (private)", swap - shmemSwap, vmSwap, page * 64,
+                checks.Add(Near("VmSwap ≈ Σ smaps Swap (private)", sums.Swap - sums.ShmemSwap, vmSwap, page * 64,
                     "VmSwap counts swapped private anonymous pages; smaps Swap also includes swapped shmem, which is left out of the sum"));
             }
         }
 
         if (s.HasSmaps && s.Rollup is { Pss: ulong rollupPss, Rss: ulong rollupRss })
         {
-            checks.Add(Near("Σ smaps Rss = smaps_rollup Rss", Sum(s.Regions, r => r.Counters?.Rss ?? 0), rollupRss, page * 64,
+            checks.Add(Near("Σ smaps Rss = smaps_rollup Rss", sums.Rss, rollupRss, page * 64,
                 "both walk the same page tables; a difference means pages were faulted in or freed between the two reads"));
-            checks.Add(Near("Σ smaps Pss ≈ smaps_rollup Pss", Sum(s.Regions, r => r.Counters?.Pss ?? 0), rollupPss, (ulong)s.Regions.Count * 1024 + (page * 64),
+            checks.Add(Near("Σ smaps Pss ≈ smaps_rollup Pss", sums.Pss, rollupPss, (ulong)s.Regions.Count * 1024 + (page * 64),
                 "each smaps line rounds its Pss down to whole kB while the rollup sums the exact fixed-point values first, so the sum of the lines is up to 1 kB per mapping lower"));
         }
         return checks;

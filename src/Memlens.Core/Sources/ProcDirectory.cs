@@ -8,7 +8,7 @@ namespace Memlens.Core.Sources;
 /// Reads a directory shaped like /proc/PID: the live one, or a snapshot that mirrors it. Both go through
 /// this one path so that a snapshot is analysed exactly like the process it was taken from.
 /// </summary>
-internal sealed class ProcDirectory(ISnapshotFiles files, bool live, bool keepRaw = true)
+internal sealed class ProcDirectory(ISnapshotFiles files, bool live, bool keepRaw)
 {
     public const int MaxThreads = 100_000;
     private readonly Dictionary<string, byte[]> _raw = new(StringComparer.Ordinal);
@@ -22,11 +22,24 @@ internal sealed class ProcDirectory(ISnapshotFiles files, bool live, bool keepRa
     public byte[]? Read(string name, bool warnIfMissing = true, bool text = true)
     {
         var outcome = Files.TryRead(name, out var bytes);
+        return Accept(name, outcome, bytes, warnIfMissing, text);
+    }
+
+    /// <summary>
+    /// Starts reading a file on another thread, for a file the kernel takes long to produce (smaps_rollup walks every
+    /// page table) while this thread reads another; <see cref="Accept"/> the result on this thread.
+    /// </summary>
+    public Task<(ProcFileReader.Outcome Outcome, byte[] Bytes)> ReadAside(string name) =>
+        Task.Run(() => (Files.TryRead(name, out var bytes), bytes));
+
+    /// <summary>What <see cref="Read"/> does with a file's outcome: warn, keep the raw bytes, normalise line endings.</summary>
+    public byte[]? Accept(string name, ProcFileReader.Outcome outcome, byte[] bytes, bool warnIfMissing = true, bool text = true)
+    {
         switch (outcome)
         {
             case ProcFileReader.Outcome.Read:
                 if (!live && text) bytes = Formats.Text.LineEndings.ToLf(bytes);   // copied through Windows, or pasted
-                _raw[name] = bytes;
+                if (keepRaw) _raw[name] = bytes;
                 return bytes;
             case ProcFileReader.Outcome.Denied:
                 Warnings.Add(live ? $"{name}: permission denied; what depends on it is missing from this report"
@@ -45,7 +58,7 @@ internal sealed class ProcDirectory(ISnapshotFiles files, bool live, bool keepRa
     public ParsedList<SmapsEntry>? ReadSmaps()
     {
         var parser = new SmapsParser();
-        MemoryStream? raw = keepRaw ? new MemoryStream() : null;
+        MemoryStream? raw = keepRaw && live ? new MemoryStream() : null;
         ProcFileReader.Outcome outcome;
         if (live)
             outcome = Files.Stream("smaps", chunk =>
@@ -57,7 +70,7 @@ internal sealed class ProcDirectory(ISnapshotFiles files, bool live, bool keepRa
         {
             saved = Formats.Text.LineEndings.ToLf(saved);
             parser.Feed(saved);
-            raw?.Write(saved);
+            if (keepRaw) _raw["smaps"] = saved;   // already whole: no second copy
         }
         if (outcome != ProcFileReader.Outcome.Read)
         {

@@ -15,6 +15,8 @@ internal static class SnapshotLoader
         StatusFile? status = null;
         ParsedList<SmapsEntry>? smaps = null;
         ParsedList<MapsEntry>? maps = null;
+        // The rollup walks every page table again: on a live process it is read beside smaps, not after it.
+        var rollupAside = live ? dir.ReadAside("smaps_rollup") : null;
         for (int attempt = 0; attempt < 3; attempt++)
         {
             var before = Parse(dir.Read("status"), b => StatusFile.Parse(b));
@@ -53,7 +55,8 @@ internal static class SnapshotLoader
         var cmdline = dir.Read("cmdline", warnIfMissing: false);
         var comm = dir.Read("comm", warnIfMissing: false);
         var cgroup = dir.Read("cgroup", warnIfMissing: false);
-        var rollup = dir.Read("smaps_rollup", warnIfMissing: false);
+        var rollup = rollupAside is null ? dir.Read("smaps_rollup", warnIfMissing: false)
+            : dir.Accept("smaps_rollup", rollupAside.Result.Outcome, rollupAside.Result.Bytes, warnIfMissing: false);
         var snapshot = new ProcessSnapshot
         {
             Pid = pid,

@@ -57,7 +57,7 @@ public static class SnapshotSource
         if (!files.Exists("maps") && !files.Exists("smaps"))
             throw new MemlensException(ExitCode.BadInput, $"{label}: not a snapshot (no maps or smaps file in it)");
         var manifest = ReadManifest(files, label, out string? manifestProblem);
-        var proc = new ProcDirectory(files, live: false);
+        var proc = new ProcDirectory(files, live: false, keepRaw: false);   // only a live capture writes what it read
         if (manifestProblem is not null) proc.Warnings.Add(manifestProblem);
         string? exe = ReadLine(files, "exe.txt");
         string? kernel = ReadLine(files, "kernel");

@@ -9,18 +9,27 @@ public static class ProcFileReader
     public enum Outcome { Read, Missing, Denied, Vanished }
 
     /// <param name="maxBytes">stop after more than this many bytes: the caller sees a length beyond its limit.</param>
-    public static Outcome TryReadAll(string path, out byte[] content, out int length, int maxBytes = int.MaxValue - 1)
+    /// <param name="expectedBytes">the size the file is expected to have (a regular file's length): read into a buffer of
+    /// exactly that size, which is then the content, with no copy, when the file has not grown.</param>
+    public static Outcome TryReadAll(string path, out byte[] content, out int length, int maxBytes = int.MaxValue - 1, int expectedBytes = 0)
     {
         content = [];
         length = 0;
         try
         {
             using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 1, FileOptions.None);
-            byte[] buffer = new byte[64 * 1024];
+            byte[] buffer = new byte[expectedBytes > 0 ? expectedBytes : 64 * 1024];
             int total = 0;
+            Span<byte> probe = stackalloc byte[1];
             while (true)
             {
-                if (total == buffer.Length) Array.Resize(ref buffer, buffer.Length * 2);
+                if (total == buffer.Length)
+                {
+                    if (stream.Read(probe) == 0) break;   // exactly full: the common case for a file of known size
+                    Array.Resize(ref buffer, Math.Max(buffer.Length * 2, 64 * 1024));
+                    buffer[total++] = probe[0];
+                    continue;
+                }
                 int n = stream.Read(buffer, total, buffer.Length - total);
                 if (n == 0) break;
                 total += n;

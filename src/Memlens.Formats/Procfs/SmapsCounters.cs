@@ -51,13 +51,39 @@ public sealed class SmapsCounters
     public ulong? Locked { get => Get(Counter.Locked); set => Set(Counter.Locked, value); }
     public string? VmFlags { get; set; }       // e.g. "rd wr mr mw me ac"
 
+    // The keys in the order the kernel prints them (fs/proc/task_mmu.c), so the parser finds each with one compare.
+    private static readonly byte[][] KeyBytes = Enum.GetNames<Counter>()[..(int)Counter.Count].Select(n => System.Text.Encoding.ASCII.GetBytes(n)).ToArray();
+    private static readonly Counter[] PrintOrder =
+    [
+        Counter.Size, Counter.KernelPageSize, Counter.MMUPageSize, Counter.Rss, Counter.Pss, Counter.Pss_Dirty, Counter.Pss_Anon,
+        Counter.Pss_File, Counter.Pss_Shmem, Counter.Shared_Clean, Counter.Shared_Dirty, Counter.Private_Clean, Counter.Private_Dirty,
+        Counter.Referenced, Counter.Anonymous, Counter.KSM, Counter.LazyFree, Counter.AnonHugePages, Counter.ShmemPmdMapped,
+        Counter.FilePmdMapped, Counter.Shared_Hugetlb, Counter.Private_Hugetlb, Counter.Swap, Counter.SwapPss, Counter.Locked,
+    ];
+
+    /// <summary>
+    /// Stores a "Key: N kB" line given the key's ASCII bytes; false for keys this type does not know. <paramref name="next"/>
+    /// is where in the kernel's print order to look first: the parser keeps it from line to line.
+    /// </summary>
+    public bool TrySet(ReadOnlySpan<byte> key, ulong bytes, ref int next)
+    {
+        for (int tried = 0, at = next; tried < PrintOrder.Length; tried++, at = at + 1 == PrintOrder.Length ? 0 : at + 1)
+        {
+            var c = PrintOrder[at];
+            if (!key.SequenceEqual(KeyBytes[(int)c])) continue;
+            _values[(int)c] = bytes;
+            _present |= 1u << (int)c;
+            next = at + 1 == PrintOrder.Length ? 0 : at + 1;
+            return true;
+        }
+        return false;
+    }
+
     /// <summary>Stores a "Key: N kB" line given the key's ASCII bytes; false for keys this type does not know.</summary>
     public bool TrySet(ReadOnlySpan<byte> key, ulong bytes)
     {
-        if (key.Length > 32) return false;
-        Span<char> chars = stackalloc char[key.Length];
-        for (int i = 0; i < key.Length; i++) chars[i] = (char)key[i];
-        return TrySet(chars, bytes);
+        int next = 0;
+        return TrySet(key, bytes, ref next);
     }
 
     /// <summary>Stores a "Key: N kB" line; false for keys this type does not know (kept by the caller as unknown).</summary>

@@ -26,6 +26,7 @@ public sealed class SmapsParser
     private readonly List<string> _problems = [];
     private readonly Utf8StringCache _strings = new();
     private SmapsCounters? _current;
+    private int _nextKey;
     private int _number;
     private byte[] _carry = new byte[256];
     private int _carryLength;
@@ -81,6 +82,7 @@ public sealed class SmapsParser
             if (MapsLine.TryParse(line, _strings, out var map))
             {
                 _current = new SmapsCounters();
+                _nextKey = 0;
                 if (_entries.Count == ProcfsLimits.MaxMappings) throw ProcfsLimits.TooManyMappings("smaps");
                 _entries.Add(new SmapsEntry(map!, _current));
             }
@@ -111,6 +113,6 @@ public sealed class SmapsParser
         if (d == v) return;   // THPeligible etc. may be non-numeric on odd kernels
         bool inKb = line.Length - d == 3 && line[d] == ' ' && line[d + 1] == 'k' && line[d + 2] == 'B';
         if (!inKb && d != line.Length) return;
-        _current.TrySet(key, inKb ? n * 1024 : n);
+        _current.TrySet(key, inKb ? n * 1024 : n, ref _nextKey);
     }
 }

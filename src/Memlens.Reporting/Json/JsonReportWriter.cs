@@ -6,7 +6,7 @@ namespace Memlens.Reporting.Json;
 /// <summary>Writes and reads the report as JSON (docs/json.md): compact by default, indented on request.</summary>
 public static class JsonReportWriter
 {
-    public static string Write(Report report) => JsonSerializer.Serialize(report, ReportJsonContext.Default.Report);
+    public static string Write(Report report) => JsonSerializer.Serialize(report, ReportWriteJsonContext.Default.Report);
 
     public static string WriteIndented(Report report) => JsonSerializer.Serialize(report, IndentedReportJsonContext.Default.Report);
 

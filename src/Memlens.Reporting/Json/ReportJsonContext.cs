@@ -32,8 +32,18 @@ public sealed partial class ReportJsonContext : JsonSerializerContext;
 [JsonSerializable(typeof(TopReport))]
 public sealed partial class TopJsonContext : JsonSerializerContext;
 
+/// <summary>
+/// Writing a report: the same contract, with the per-mapping rows written straight from the regions
+/// (<see cref="RegionRowsJsonConverter"/>). Reading and the schema use <see cref="ReportJsonContext"/>.
+/// </summary>
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, WriteIndented = false,
+    DefaultIgnoreCondition = JsonIgnoreCondition.Never, Converters = [typeof(RegionRowsJsonConverter)])]
+[JsonSerializable(typeof(Report))]
+[JsonSerializable(typeof(IReadOnlyList<RegionRow>))]
+public sealed partial class ReportWriteJsonContext : JsonSerializerContext;
+
 /// <summary>The same contract, indented: for expected-output files that people review.</summary>
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, WriteIndented = true,
-    DefaultIgnoreCondition = JsonIgnoreCondition.Never)]
+    DefaultIgnoreCondition = JsonIgnoreCondition.Never, Converters = [typeof(RegionRowsJsonConverter)])]
 [JsonSerializable(typeof(Report))]
 public sealed partial class IndentedReportJsonContext : JsonSerializerContext;

@@ -118,7 +118,7 @@ public static class GoRuntimeView
     private static List<ComparisonRow> KernelView(ProcessSnapshot s, Breakdown b, Func<string, ulong?> f)
     {
         var go = b.Kind(Kinds.Go)?.Figures ?? Figures.Zero;
-        var index = b.AllOwners.Where(o => o.Owner == GoRuntimeOwner.ArenaIndex).Select(o => o.Figures).FirstOrDefault();
+        var index = b.AllOwners.Where(o => o.Owner == GoRuntimeOwner.ArenaIndex).Select(o => (Figures?)o.Figures).FirstOrDefault();
         var rows = new List<ComparisonRow>
         {
             new("Go-owned regions: virtual", go.Virtual, "kernel (maps)", "everything memlens attributes to the Go runtime"),
@@ -126,15 +126,15 @@ public static class GoRuntimeView
             new("  of which mapped read-write", go.Committed, "kernel (maps)", "compare with Sys: it also holds the 32 MiB arena index, which no MemStats field counts"),
             new("  of which resident", go.Rss, "kernel (smaps Rss)", "pages touched and not given back"),
         };
-        if (index is not null) rows.Add(new("  arena index + heap-arena metadata block", index.Committed, "kernel (maps)", "the L2 arena index (32 MiB, uncounted) merged with the arena metadata (counted in GCSys)"));
+        if (index is { } ix) rows.Add(new("  arena index + heap-arena metadata block", ix.Committed, "kernel (maps)", "the L2 arena index (32 MiB, uncounted) merged with the arena metadata (counted in GCSys)"));
         var arenas = b.AllOwners.FirstOrDefault(o => o.Owner == GoRuntimeOwner.HeapArenas)?.Figures;
-        if (arenas is not null && f("HeapSys") is ulong hs && f("StackSys") is ulong ss)
+        if (arenas is { } ar && f("HeapSys") is ulong hs && f("StackSys") is ulong ss)
         {
-            rows.Add(new("Go heap arenas, mapped read-write", arenas.Committed, "kernel (maps)", "the arena mappings at the hint address, minus their PROT_NONE tails"));
+            rows.Add(new("Go heap arenas, mapped read-write", ar.Committed, "kernel (maps)", "the arena mappings at the hint address, minus their PROT_NONE tails"));
             rows.Add(new("  HeapSys + StackSys", hs + ss, "runtime",
-                hs + ss == arenas.Committed
+                hs + ss == ar.Committed
                     ? "equal to the arenas' mapped bytes: heap spans and goroutine stacks are both carved from the arenas"
-                    : $"heap spans and goroutine stacks are both carved from the arenas, so this equals their mapped bytes when metrics and maps are of one moment of one process (here {(long)arenas.Committed - (long)(hs + ss):+#,0;−#,0} B apart)"));
+                    : $"heap spans and goroutine stacks are both carved from the arenas, so this equals their mapped bytes when metrics and maps are of one moment of one process (here {(long)ar.Committed - (long)(hs + ss):+#,0;−#,0} B apart)"));
             if (f("Sys") is ulong all && all >= hs + ss)
                 rows.Add(new("  Sys − HeapSys − StackSys", all - hs - ss, "runtime", "MSpanSys + MCacheSys + BuckHashSys + GCSys + OtherSys: off-heap runtime memory, outside the arenas (in the arena-index block and small mappings)"));
         }

@@ -27,10 +27,11 @@ public sealed class DirectoryFiles(string root) : ISnapshotFiles
         }
         string path = Path.Combine(Root, name);
         long limit = Live ? int.MaxValue - 1 : SnapshotLimits.For(name);
-        if (!Live && new FileInfo(path).Length is long size && size > limit) throw SnapshotLimits.TooLarge(Root, name, size);
-        var outcome = ProcFileReader.TryReadAll(path, out var buffer, out int length, (int)limit);
+        long size = Live ? 0 : new FileInfo(path).Length;
+        if (size > limit) throw SnapshotLimits.TooLarge(Root, name, size);
+        var outcome = ProcFileReader.TryReadAll(path, out var buffer, out int length, (int)limit, (int)size);
         if (length > limit) throw SnapshotLimits.TooLarge(Root, name, length);   // it grew while read
-        bytes = outcome == ProcFileReader.Outcome.Read ? buffer.AsSpan(0, length).ToArray() : [];
+        bytes = outcome != ProcFileReader.Outcome.Read ? [] : length == buffer.Length ? buffer : buffer.AsSpan(0, length).ToArray();
         return outcome;
     }
 
