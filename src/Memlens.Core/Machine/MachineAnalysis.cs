@@ -15,11 +15,11 @@ public sealed record MachineAnalysis(ProcessSweep.Result Sweep, IReadOnlyList<Ma
     /// <param name="detail">rows that get a full smaps read and classification, for their largest owner.</param>
     public static MachineAnalysis Run(string by, string sort, int top, int detail, ProcRoot proc)
     {
-        var sweep = ProcessSweep.Run(proc, cgroups: by == "cgroup");
+        var sweep = ProcessSweep.Run(proc, cgroups: by == "cgroup", executables: by == "program");
         var users = Users();
         var groups = MachineView.Sort(MachineView.Group(sweep.Processes, by, uid => users.TryGetValue(uid, out var n) ? n : uid.ToString(CultureInfo.InvariantCulture)), sort);
         var sharing = sweep.Processes.Where(x => !x.CountsMemory).ToDictionary(x => x.Pid, x => x.SharesAddressSpaceWith!.Value);
-        var shown = groups.Take(top).ToList();
+        var shown = WithReservations(groups.Take(top).ToList(), sweep.Processes, proc);
         var of = shown.Select(g => g.Pids.Count == 1 && sharing.TryGetValue(g.Pids[0], out int o) ? o : (int?)null).ToArray();
         // memlens itself is not examined: describing its own start-up would cost more than the rest of the detail.
         var largest = new string?[shown.Count];
@@ -31,6 +31,15 @@ public sealed record MachineAnalysis(ProcessSweep.Result Sweep, IReadOnlyList<Ma
         var meminfo = proc.Meminfo();
         var checks = meminfo is null ? [] : MachineView.Reconcile(sweep.Processes, meminfo, sweep.Denied + sweep.Vanished);
         return new MachineAnalysis(sweep, rows, meminfo, checks);
+    }
+
+    /// <summary>The shown groups with their reserved-only bytes, from the maps of their processes (each address space once).</summary>
+    private static List<ProcessGroup> WithReservations(List<ProcessGroup> shown, IReadOnlyList<SweptProcess> processes, ProcRoot proc)
+    {
+        var counting = processes.Where(p => p.CountsMemory).Select(p => p.Pid).ToHashSet();
+        var pids = shown.SelectMany(g => g.Pids).Where(counting.Contains).Distinct().ToList();
+        var reserved = ProcessSweep.Reservations(proc, pids);
+        return shown.Select(g => g with { ReservedOnly = g.Pids.Where(counting.Contains).Aggregate(0UL, (sum, pid) => sum + reserved[pid]) }).ToList();
     }
 
     private static string? LargestOwner(int pid, ProcRoot proc)

@@ -16,8 +16,10 @@ public sealed record SweptProcess(int Pid, string Name, string? Exe, int Uid, in
 }
 
 /// <summary>
-/// Reads every process's smaps_rollup, status and maps. Processes that vanish mid-sweep or cannot be read are counted,
-/// not fatal; kernel threads (no address space) are skipped.
+/// Reads every process's status and smaps_rollup, and no more than each row needs: the executable's path only to
+/// group by program, the cgroup only to group by cgroup, maps (for reserved-only bytes) only for the rows shown
+/// (<see cref="Reservations"/>). Processes that vanish mid-sweep or cannot be read are counted, not fatal; kernel
+/// threads (no address space) are skipped.
 /// </summary>
 public static class ProcessSweep
 {
@@ -25,19 +27,19 @@ public static class ProcessSweep
     /// <param name="Unconfirmed">candidate pairs kcmp(2) could not compare (not permitted or not built in): counted twice.</param>
     public sealed record Result(IReadOnlyList<SweptProcess> Processes, int Vanished, int Denied, int KernelThreads, int SharedAddressSpaces, int Unconfirmed);
 
-    public static Result Run(Sources.ProcRoot proc, bool cgroups = true)
+    public static Result Run(Sources.ProcRoot proc, bool cgroups = true, bool executables = true)
     {
         var pids = proc.Pids().Where(p => p > 0).ToList();
         var outcomes = new (SweptProcess? Process, char Outcome)[pids.Count];
         // Each process is independent; the reads are system calls, so both cores help.
-        Parallel.For(0, pids.Count, i => outcomes[i] = One(proc.ProcessDirectory(pids[i]), pids[i], cgroups));
+        Parallel.For(0, pids.Count, i => outcomes[i] = One(proc.ProcessDirectory(pids[i]), pids[i], cgroups, executables));
         var shared = SharedAddressSpaces.Mark(outcomes.Where(o => o.Process is not null).Select(o => o.Process!).ToList());
         return new Result(shared.Processes, outcomes.Count(o => o.Outcome == 'v'), outcomes.Count(o => o.Outcome == 'd'), outcomes.Count(o => o.Outcome == 'k'),
             shared.Shared, shared.Unconfirmed);
     }
 
     /// <summary>One process, or why not: 'v' vanished, 'd' denied, 'k' kernel thread.</summary>
-    private static (SweptProcess?, char) One(string dir, int pid, bool cgroups)
+    private static (SweptProcess?, char) One(string dir, int pid, bool cgroups, bool executables)
     {
         switch (ProcFileReader.TryReadAll(Path.Combine(dir, "status"), out var sb, out int sl))
         {
@@ -53,13 +55,31 @@ public static class ProcessSweep
         var rollupEntry = SmapsFile.Parse(rb.AsSpan(0, rl)).Items.FirstOrDefault();
         if (rollupEntry is null) return (null, 'k');
         var rollup = rollupEntry.Counters;
-        ulong reserved = ProcFileReader.TryReadAll(Path.Combine(dir, "maps"), out var mb, out int ml) == ProcFileReader.Outcome.Read ? MapsReservations.Sum(mb.AsSpan(0, ml)) : 0;
-        string? exe = null;
-        try { exe = new FileInfo(Path.Combine(dir, "exe")).LinkTarget; } catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
+        string? exe = executables ? Executable(dir) : null;
         string? cgroup = cgroups && ProcFileReader.TryReadText(Path.Combine(dir, "cgroup")) is { } cg ? CgroupMembership.Memory(CgroupMembership.Parse(cg))?.Path : null;
         int uid = int.TryParse(status.Text("Uid")?.Split('\t', ' ')[0], out int u) ? u : -1;
         return (new SweptProcess(pid, status.Name ?? "?", exe, uid, (int)(status.Threads ?? 1), cgroup,
-            status.VmSize ?? 0, reserved, rollup.Rss ?? 0, rollup.Pss ?? 0, (rollup.Private_Clean ?? 0) + (rollup.Private_Dirty ?? 0), rollup.Swap ?? 0,
+            status.VmSize ?? 0, 0, rollup.Rss ?? 0, rollup.Pss ?? 0, (rollup.Private_Clean ?? 0) + (rollup.Private_Dirty ?? 0), rollup.Swap ?? 0,
             rollup.Pss_Anon ?? 0, rollup.Pss_File ?? 0, rollup.Pss_Shmem ?? 0, rollupEntry.Map.Start, rollupEntry.Map.End), 'r');
+    }
+
+    /// <summary>The executable's path (the exe link), or null when it cannot be read.</summary>
+    public static string? Executable(string dir)
+    {
+        try { return new FileInfo(Path.Combine(dir, "exe")).LinkTarget; }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return null; }
+    }
+
+    /// <summary>
+    /// Reserved-only (PROT_NONE) bytes from each process's maps, for the processes of the rows shown: a whole maps
+    /// read per process, which the rows not shown do not need. A process that has exited since counts 0.
+    /// </summary>
+    public static IReadOnlyDictionary<int, ulong> Reservations(Sources.ProcRoot proc, IReadOnlyList<int> pids)
+    {
+        var sums = new ulong[pids.Count];
+        Parallel.For(0, pids.Count, i =>
+            sums[i] = ProcFileReader.TryReadAll(Path.Combine(proc.ProcessDirectory(pids[i]), "maps"), out var mb, out int ml) == ProcFileReader.Outcome.Read
+                ? MapsReservations.Sum(mb.AsSpan(0, ml)) : 0);
+        return pids.Select((p, i) => (p, sums[i])).ToDictionary(x => x.p, x => x.Item2);
     }
 }

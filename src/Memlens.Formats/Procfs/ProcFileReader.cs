@@ -18,7 +18,8 @@ public static class ProcFileReader
         try
         {
             using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 1, FileOptions.None);
-            byte[] buffer = new byte[expectedBytes > 0 ? expectedBytes : 64 * 1024];
+            // Most /proc files are a few kB (status, smaps_rollup): start small, double for the large ones.
+            byte[] buffer = new byte[expectedBytes > 0 ? expectedBytes : 4096];
             int total = 0;
             Span<byte> probe = stackalloc byte[1];
             while (true)
