@@ -14,5 +14,11 @@ public sealed class CliConsole(TextWriter @out, TextWriter error, Func<Stream>? 
     /// <summary>A byte stream for large machine output (JSON) where the console allows it; else the text writer.</summary>
     public Stream? OpenRawOut() => openRawOut?.Invoke();
 
-    public static CliConsole System() => new(Console.Out, Console.Error, Console.OpenStandardOutput, Console.In, !Console.IsErrorRedirected);
+    /// <summary>
+    /// The process's console. Standard output is buffered (Console.Out writes through at every line: a system call per
+    /// line of a report); commands flush where a person waits for the output (each sweep, each sample) and at exit.
+    /// </summary>
+    public static CliConsole System() =>
+        new(new StreamWriter(Console.OpenStandardOutput(), new System.Text.UTF8Encoding(false), 1 << 16) { AutoFlush = false },
+            Console.Error, Console.OpenStandardOutput, Console.In, !Console.IsErrorRedirected);
 }

@@ -9,7 +9,16 @@ public static class Program
     public static int Main(string[] args)
     {
         using var interrupts = Interrupts.Handle();
-        return Run(args, CliConsole.System());
+        var console = CliConsole.System();
+        int code = Run(args, console);
+        try { console.Out.Flush(); }
+        catch (IOException e) when (!e.Message.Contains("Broken pipe", StringComparison.OrdinalIgnoreCase))
+        {
+            console.Error.WriteLine($"memlens: standard output could not be written ({e.Message.TrimEnd('.')})");
+            return code == 0 ? (int)ExitCode.OutputFailed : code;
+        }
+        catch (IOException) { }   // the reader left: nothing more to say
+        return code;
     }
 
     /// <summary>Parses and runs; user errors are one line on stderr and a distinct exit code (README, "Exit codes").</summary>

@@ -55,7 +55,8 @@ internal sealed class ProcDirectory(ISnapshotFiles files, bool live, bool keepRa
     }
 
     /// <summary>Streams and parses smaps as the kernel produces it; keeps its bytes only when asked to (capture).</summary>
-    public ParsedList<SmapsEntry>? ReadSmaps()
+    /// <param name="onLong">called when smaps is long enough to be read on a second thread (a large address space).</param>
+    public ParsedList<SmapsEntry>? ReadSmaps(Action? onLong = null)
     {
         var parser = new SmapsParser();
         MemoryStream? raw = keepRaw && live ? new MemoryStream() : null;
@@ -65,7 +66,7 @@ internal sealed class ProcDirectory(ISnapshotFiles files, bool live, bool keepRa
             {
                 parser.Feed(chunk);
                 raw?.Write(chunk);
-            });
+            }, onLong);
         else if ((outcome = Files.TryRead("smaps", out var saved)) == ProcFileReader.Outcome.Read)
         {
             saved = Formats.Text.LineEndings.ToLf(saved);

@@ -15,14 +15,14 @@ internal static class SnapshotLoader
         StatusFile? status = null;
         ParsedList<SmapsEntry>? smaps = null;
         ParsedList<MapsEntry>? maps = null;
-        // The rollup walks every page table again: on a live process it is read beside smaps, not after it.
-        var rollupAside = live ? dir.ReadAside("smaps_rollup") : null;
+        // The rollup walks every page table again: when smaps is long, it is read beside smaps, not after it.
+        Task<(ProcFileReader.Outcome Outcome, byte[] Bytes)>? rollupAside = null;
         for (int attempt = 0; attempt < 3; attempt++)
         {
             var before = Parse(dir.Read("status"), b => StatusFile.Parse(b));
             try
             {
-                smaps = dir.ReadSmaps();
+                smaps = dir.ReadSmaps(onLong: () => rollupAside ??= dir.ReadAside("smaps_rollup"));
                 if (smaps is null)
                 {
                     dir.Warnings.Add("smaps: not available; RSS, PSS, private and swap per region are unknown (maps used instead)");

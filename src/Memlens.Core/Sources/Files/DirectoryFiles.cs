@@ -35,8 +35,8 @@ public sealed class DirectoryFiles(string root) : ISnapshotFiles
         return outcome;
     }
 
-    public ProcFileReader.Outcome Stream(string name, Action<ReadOnlySpan<byte>> consume) =>
-        NotRegular(name) ?? ProcFileStreamer.Stream(Path.Combine(Root, name), consume);
+    public ProcFileReader.Outcome Stream(string name, Action<ReadOnlySpan<byte>> consume, Action? onLong = null) =>
+        NotRegular(name) ?? ProcFileStreamer.Stream(Path.Combine(Root, name), consume, onLong);
 
     public IReadOnlyList<string>? Subdirectories(string directory)
     {

@@ -12,7 +12,8 @@ public interface ISnapshotFiles
     string Label { get; }
     ProcFileReader.Outcome TryRead(string name, out byte[] bytes);
     /// <summary>Streams a file in chunks (smaps of 60,000 mappings is read without holding it twice).</summary>
-    ProcFileReader.Outcome Stream(string name, Action<ReadOnlySpan<byte>> consume)
+    /// <param name="onLong">called when the file turns out long enough to be read on a second thread (live /proc only).</param>
+    ProcFileReader.Outcome Stream(string name, Action<ReadOnlySpan<byte>> consume, Action? onLong = null)
     {
         var outcome = TryRead(name, out var bytes);
         if (outcome == ProcFileReader.Outcome.Read) consume(bytes);
