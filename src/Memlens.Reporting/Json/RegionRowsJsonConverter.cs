@@ -132,6 +132,9 @@ public sealed class RegionRowsJsonConverter : JsonConverter<IReadOnlyList<Region
     /// </summary>
     private sealed class CompactRow(EncodedStrings strings)
     {
+        private const int MaxFragments = 16_384;
+        private readonly Dictionary<Attribution, byte[]> _attributed = new(ReferenceEqualityComparer.Instance);
+        private readonly Dictionary<Attribution, byte[]> _closing = new(ReferenceEqualityComparer.Instance);
         private byte[] _buffer = new byte[4096];
         private int _used;
 
@@ -147,10 +150,7 @@ public sealed class RegionRowsJsonConverter : JsonConverter<IReadOnlyList<Region
             Raw(",\"device\":"u8); Text(m.Device);
             Raw(",\"inode\":"u8); Number(m.Inode);
             Raw(",\"path\":"u8); Text(m.Path);
-            Raw(",\"kind\":"u8); Text(a.Kind);
-            Raw(",\"owner\":"u8); Text(a.Owner.Label);
-            Raw(",\"detail\":"u8); Text(a.Detail);
-            Raw(",\"evidence\":"u8); Text(a.Evidence);
+            Raw(Attributed(a));
             Raw(",\"vmFlags\":"u8); Text(r.Counters?.VmFlags);
             Raw(",\"numbers\":{\"regions\":"u8); Number((ulong)f.Regions);
             Raw(",\"virtual\":"u8); Number(f.Virtual);
@@ -163,10 +163,40 @@ public sealed class RegionRowsJsonConverter : JsonConverter<IReadOnlyList<Region
             Raw(",\"swap\":"u8); Number(f.Swap);
             Raw(",\"anonymous\":"u8); Number(f.Anonymous);
             Raw(",\"dirty\":"u8); Number(f.Dirty);
+            Raw(Closing(a));
+            w.WriteRawValue(_buffer.AsSpan(0, _used), skipInputValidation: true);
+        }
+
+        /// <summary>kind, owner, detail and evidence, made once per attribution (leftover mappings share one).</summary>
+        private byte[] Attributed(Attribution a)
+        {
+            if (_attributed.TryGetValue(a, out var known)) return known;
+            int start = _used;
+            Raw(",\"kind\":"u8); Text(a.Kind);
+            Raw(",\"owner\":"u8); Text(a.Owner.Label);
+            Raw(",\"detail\":"u8); Text(a.Detail);
+            Raw(",\"evidence\":"u8); Text(a.Evidence);
+            return Keep(_attributed, a, start);
+        }
+
+        /// <summary>The end of the numbers, confidence and hint, made once per attribution.</summary>
+        private byte[] Closing(Attribution a)
+        {
+            if (_closing.TryGetValue(a, out var known)) return known;
+            int start = _used;
             Raw("},\"confidence\":"u8); Text(ReportBuilder.Word(a.Confidence == Core.Model.Confidence.Inferred));
             Raw(",\"hint\":"u8); Text(a.Hint);
             Raw("}"u8);
-            w.WriteRawValue(_buffer.AsSpan(0, _used), skipInputValidation: true);
+            return Keep(_closing, a, start);
+        }
+
+        /// <summary>Takes back what was just written from <paramref name="start"/> as a fragment, kept while there is room.</summary>
+        private byte[] Keep(Dictionary<Attribution, byte[]> cache, Attribution a, int start)
+        {
+            var bytes = _buffer.AsSpan(start, _used - start).ToArray();
+            _used = start;
+            if (cache.Count < MaxFragments) cache[a] = bytes;
+            return bytes;
         }
 
         private Span<byte> Room(int bytes)
@@ -181,16 +211,19 @@ public sealed class RegionRowsJsonConverter : JsonConverter<IReadOnlyList<Region
             _used += bytes.Length;
         }
 
+        // Utf8Formatter: no culture to consult, for fifteen numbers a mapping.
+        private static readonly System.Buffers.StandardFormat LowerHex = new('x');
+
         private void Hex(ulong value)
         {
-            value.TryFormat(Room(16), out int n, "x", System.Globalization.CultureInfo.InvariantCulture);
+            System.Buffers.Text.Utf8Formatter.TryFormat(value, Room(16), out int n, LowerHex);
             _used += n;
         }
 
         private void Number(ulong? value)
         {
             if (value is not ulong v) { Raw("null"u8); return; }
-            v.TryFormat(Room(20), out int n, default, System.Globalization.CultureInfo.InvariantCulture);
+            System.Buffers.Text.Utf8Formatter.TryFormat(v, Room(20), out int n);
             _used += n;
         }
 
