@@ -28,7 +28,7 @@ size = int(sys.argv[2]); rss, rss_half = int(sys.argv[3]), int(sys.argv[4])
 for name, x in res.items():
     print(f"{name:8s} mean {x['mean']:.3f} s ± {x['stddev']:.3f}  = {size / x['mean'] / 1e6:,.0f} MB/s")
 ratio = res["wc"]["mean"] / res["memlens"]["mean"]
-print(f"memlens throughput / wc -l throughput = {ratio:.2f}   (target ≥ 0.33)")
+print(f"memlens throughput / wc -l throughput = {ratio:.3f}   (target ≥ 0.33) {'PASS' if ratio >= 0.33 else 'FAIL'}")
 print(f"memlens peak RSS: {rss/1024:.0f} MiB on {size/1e9:.2f} GB, {rss_half/1024:.0f} MiB on half of it")
 PY
 rm -f "$out/big.log" "$out/half.log"

@@ -31,8 +31,9 @@ r = {name(x["command"]): x for x in results}
 smem, raw, ml, ml11 = r["smem"]["mean"], r["bash"]["mean"], r["memlens"]["mean"], r["memlens x11"]["mean"]
 for n, x in r.items():
     print(f"{n:12s} mean {x['mean']*1000:8.1f} ms ± {x['stddev']*1000:6.1f} ms")
-print(f"smem / memlens = {smem/ml:.1f}x   (target ≥ 20x)")
-print(f"memlens / raw smaps_rollup reads = {ml/raw:.2f}x   (target ≤ 1.5x)")
+verdict = lambda ok: "PASS" if ok else "FAIL"
+print(f"smem / memlens = {smem/ml:.1f}x   (target ≥ 20x) {verdict(smem/ml >= 20)}; floor: smem / raw smaps_rollup reads = {smem/raw:.1f}x (no sweep can be faster than reading every rollup)")
+print(f"memlens / raw smaps_rollup reads = {ml/raw:.2f}x   (target ≤ 1.5x) {verdict(ml/raw <= 1.5)}")
 # A resident top pays start-up and first use once: each further sweep costs (11 sweeps − 1 sweep) / 10.
 warm = (ml11 - ml) / 10
 print(f"resident (--interval): one more sweep {warm*1000:.1f} ms -> smem / sweep = {smem/warm:.1f}x, sweep / raw = {warm/raw:.2f}x")
