@@ -1,6 +1,7 @@
 using Memlens.Reporting.Exporters;
 using Memlens.Reporting.Model;
 using Memlens.Core.Analysis;
+using Memlens.Core.Model;
 using System.CommandLine;
 using Memlens.Core.Sources;
 using Memlens.Reporting;
@@ -38,7 +39,10 @@ internal static class ReportCommand
             return Output.Emit(console, parse, core, Exporters(allOwners));
         }
         var timings = new Timings(console.Error);
-        var snapshot = TargetResolver.Load(target, proc, console.In);
+        var progress = Progress.For(console, $"reading the mappings of {target}");
+        ProcessSnapshot snapshot;
+        try { snapshot = TargetResolver.Load(target, proc, console.In, progress is null ? null : read => progress.Report(read, 0)); }
+        finally { progress?.Done(); }
         timings.Mark("read and parse");
         var analysis = Analyzer.Analyze(snapshot, CommonOptions.LoadMetrics(metrics));
         timings.Mark("classify, sum, check, explain");

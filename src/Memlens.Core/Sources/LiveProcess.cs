@@ -5,14 +5,17 @@ namespace Memlens.Core.Sources;
 /// <summary>A running process, read from /proc/PID. Only reads; never stops or writes to the target.</summary>
 public static class LiveProcess
 {
-    public static ProcessSnapshot Load(int pid, ProcRoot? proc = null) => Load(pid, proc ?? ProcRoot.Default, i => i, m => m, keepRaw: false);
+    /// <param name="smapsRead">told the bytes of smaps read so far (a large address space takes seconds).</param>
+    public static ProcessSnapshot Load(int pid, ProcRoot? proc = null, Action<long>? smapsRead = null) =>
+        Load(pid, proc ?? ProcRoot.Default, i => i, m => m, keepRaw: false, smapsRead);
 
     /// <param name="keepRaw">keep the bytes of every file read (capture writes them); a report does not need them.</param>
-    internal static ProcessSnapshot Load(int pid, ProcRoot proc, Func<IImageInspector, IImageInspector> wrapImages, Func<IMemoryProbe, IMemoryProbe> wrapMemory, bool keepRaw)
+    internal static ProcessSnapshot Load(int pid, ProcRoot proc, Func<IImageInspector, IImageInspector> wrapImages, Func<IMemoryProbe, IMemoryProbe> wrapMemory,
+        bool keepRaw, Action<long>? smapsRead = null)
     {
         string root = proc.ProcessDirectory(pid);
         if (!Directory.Exists(root)) throw new MemlensException(ExitCode.NoSuchProcess, $"no process with pid {pid}");
-        var dir = new ProcDirectory(proc.Process(pid), live: true, keepRaw);
+        var dir = new ProcDirectory(proc.Process(pid), live: true, keepRaw) { SmapsRead = smapsRead };
         string? exe = proc.Executable(pid);
         if (exe is null) dir.Warnings.Add("exe: the executable's path could not be read");
         string? kernel = proc.KernelRelease();

@@ -14,6 +14,8 @@ internal sealed class ProcDirectory(ISnapshotFiles files, bool live, bool keepRa
     private readonly Dictionary<string, byte[]> _raw = new(StringComparer.Ordinal);
 
     public ISnapshotFiles Files { get; } = files;
+    /// <summary>Told the bytes of smaps read so far, chunk by chunk (a progress line for a large address space).</summary>
+    public Action<long>? SmapsRead { get; init; }
     public string Root => Files.Label;
     public List<string> Warnings { get; } = [];
     public IReadOnlyDictionary<string, byte[]> Raw => _raw;
@@ -61,11 +63,13 @@ internal sealed class ProcDirectory(ISnapshotFiles files, bool live, bool keepRa
         var parser = new SmapsParser();
         MemoryStream? raw = keepRaw && live ? new MemoryStream() : null;
         ProcFileReader.Outcome outcome;
+        long read = 0;
         if (live)
             outcome = Files.Stream("smaps", chunk =>
             {
                 parser.Feed(chunk);
                 raw?.Write(chunk);
+                SmapsRead?.Invoke(read += chunk.Length);
             }, onLong);
         else if ((outcome = Files.TryRead("smaps", out var saved)) == ProcFileReader.Outcome.Read)
         {

@@ -8,15 +8,16 @@ namespace Memlens.Core.Sources;
 public static class TargetResolver
 {
     /// <param name="stdin">where "-" reads pasted text from (the console's input by default).</param>
-    public static ProcessSnapshot Load(string target, ProcRoot? proc = null, TextReader? stdin = null)
+    /// <param name="smapsRead">told the bytes of a live process's smaps read so far, for a progress line.</param>
+    public static ProcessSnapshot Load(string target, ProcRoot? proc = null, TextReader? stdin = null, Action<long>? smapsRead = null)
     {
         if (target == "-") return SnapshotSource.LoadPasted(ReadPasted(stdin ?? Console.In), "(standard input)");
         if (int.TryParse(target, NumberStyles.None, CultureInfo.InvariantCulture, out int pid))
-            return LiveProcess.Load(pid, proc);
+            return LiveProcess.Load(pid, proc, smapsRead);
         if (Directory.Exists(target)) return SnapshotSource.Load(target);
         if (File.Exists(target)) return CoreSource.IsCore(target) ? CoreSource.Load(target).Snapshot : SnapshotSource.Load(target);
         if (target.Contains('/')) throw new MemlensException(ExitCode.BadInput, $"{target}: no such snapshot directory, archive, core or file of /proc text");
-        return LiveProcess.Load(ResolveName(target, proc), proc);
+        return LiveProcess.Load(ResolveName(target, proc), proc, smapsRead);
     }
 
     /// <summary>Reads pasted text up to <see cref="SnapshotSource.MaxPastedBytes"/> characters, growing as it reads.</summary>

@@ -30,4 +30,30 @@ public sealed class ProgressTests : IDisposable
         Assert.Equal("", e.ToString());
         Assert.NotNull(Memlens.Cli.Progress.For(new Memlens.Cli.CliConsole(o, e, errorIsTerminal: true), "x"));
     }
+
+    [Fact]
+    public void A_live_read_tells_how_much_of_smaps_it_has_read()
+    {
+        // The progress line of a large address space is fed by these counts: growing, ending at the whole file.
+        using var subject = Subject.Start(SubjectBuilds.Threads);
+        var counts = new List<long>();
+        var snapshot = Memlens.Core.Sources.LiveProcess.Load(subject.Pid, smapsRead: counts.Add);
+        Assert.NotEmpty(counts);
+        Assert.Equal(counts.Order(), counts);
+        long smaps = File.ReadAllBytes($"/proc/{subject.Pid}/smaps").LongLength;
+        Assert.InRange(counts[^1], smaps * 9 / 10, smaps * 11 / 10);   // the subject may map or unmap a page between the reads
+        int mappings = File.ReadAllLines($"/proc/{subject.Pid}/maps").Length;
+        Assert.InRange(snapshot.Regions.Count, mappings - 2, mappings + 2);
+    }
+
+    [Fact]
+    public void A_quick_report_on_a_terminal_shows_no_progress()
+    {
+        using var subject = Subject.Start(SubjectBuilds.Threads);
+        var o = new StringWriter();
+        var e = new StringWriter();
+        Assert.Equal(0, Memlens.Cli.Program.Run(["report", subject.Pid.ToString(System.Globalization.CultureInfo.InvariantCulture)], new Memlens.Cli.CliConsole(o, e, errorIsTerminal: true)));
+        Assert.Equal("", e.ToString());   // under a second: nothing to show
+        Assert.Contains("BREAKDOWN BY OWNER", o.ToString(), StringComparison.Ordinal);
+    }
 }
