@@ -6,99 +6,27 @@ using Memlens.Reporting.Model;
 namespace Memlens.Reporting.Json;
 
 /// <summary>
-/// Writes the per-mapping rows straight from the analysed regions: no row object, no hex string per mapping. The
-/// bytes are those the generated serializer writes for <see cref="RegionRow"/> (the expected-output tests compare
-/// them), so the contract in docs/json.md is unchanged; reading goes through the generated code.
+/// Writes compact per-mapping rows straight from the analysed regions: no row object, no hex string per mapping. The
+/// bytes are those the generated serializer writes for <see cref="RegionRow"/> (ExpectedOutputTests compares them),
+/// so the contract in docs/json.md is unchanged; indented output and reading go through the generated code.
 /// </summary>
 public sealed class RegionRowsJsonConverter : JsonConverter<IReadOnlyList<RegionRow>>
 {
-    private static readonly JsonEncodedText Start = JsonEncodedText.Encode("start"), End = JsonEncodedText.Encode("end"),
-        Perms = JsonEncodedText.Encode("perms"), Offset = JsonEncodedText.Encode("offset"), Device = JsonEncodedText.Encode("device"),
-        Inode = JsonEncodedText.Encode("inode"), Path = JsonEncodedText.Encode("path"), Kind = JsonEncodedText.Encode("kind"),
-        Owner = JsonEncodedText.Encode("owner"), Detail = JsonEncodedText.Encode("detail"), Evidence = JsonEncodedText.Encode("evidence"),
-        VmFlags = JsonEncodedText.Encode("vmFlags"), Numbers = JsonEncodedText.Encode("numbers"), Confidence = JsonEncodedText.Encode("confidence"),
-        Hint = JsonEncodedText.Encode("hint"), Regions = JsonEncodedText.Encode("regions"), Virtual = JsonEncodedText.Encode("virtual"),
-        ReservedOnly = JsonEncodedText.Encode("reservedOnly"), Committed = JsonEncodedText.Encode("committed"), Rss = JsonEncodedText.Encode("rss"),
-        Pss = JsonEncodedText.Encode("pss"), Private = JsonEncodedText.Encode("private"), Shared = JsonEncodedText.Encode("shared"),
-        Swap = JsonEncodedText.Encode("swap"), Anonymous = JsonEncodedText.Encode("anonymous"), Dirty = JsonEncodedText.Encode("dirty");
-
     public override IReadOnlyList<RegionRow>? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
         JsonSerializer.Deserialize(ref reader, ReportJsonContext.Default.IReadOnlyListRegionRow);
 
     public override void Write(Utf8JsonWriter writer, IReadOnlyList<RegionRow> value, JsonSerializerOptions options)
     {
-        var strings = new EncodedStrings(options.Encoder);
-        writer.WriteStartArray();
-        if (value is RegionRows rows && !writer.Options.Indented)
+        if (value is not RegionRows rows || writer.Options.Indented)
         {
-            var row = new CompactRow(strings);
-            foreach (var r in rows.Regions) row.Write(writer, r);
+            // Rows already made, or indented output (files people review): the generated serializer itself.
+            JsonSerializer.Serialize(writer, value, ReportJsonContext.Default.IReadOnlyListRegionRow);
+            return;
         }
-        else if (value is RegionRows indented)
-            foreach (var r in indented.Regions) WriteRegion(writer, r, strings);
-        else
-            foreach (var row in value) WriteRow(writer, row, strings);
+        var row = new CompactRow(new EncodedStrings(options.Encoder));
+        writer.WriteStartArray();
+        foreach (var r in rows.Regions) row.Write(writer, r);
         writer.WriteEndArray();
-    }
-
-    private static void WriteRegion(Utf8JsonWriter w, Region r, EncodedStrings strings)
-    {
-        var a = r.Attribution!;
-        Span<char> hex = stackalloc char[16];
-        w.WriteStartObject();
-        r.Start.TryFormat(hex, out int n, "x", System.Globalization.CultureInfo.InvariantCulture);
-        w.WriteString(Start, hex[..n]);
-        r.End.TryFormat(hex, out n, "x", System.Globalization.CultureInfo.InvariantCulture);
-        w.WriteString(End, hex[..n]);
-        WriteRest(w, strings, r.Map.Perms, r.Map.Offset, r.Map.Device, r.Map.Inode, r.Map.Path, a.Kind, a.Owner.Label, a.Detail, a.Evidence,
-            r.Counters?.VmFlags, r.Figures, ReportBuilder.Word(a.Confidence == Core.Model.Confidence.Inferred), a.Hint);
-    }
-
-    private static void WriteRow(Utf8JsonWriter w, RegionRow row, EncodedStrings strings)
-    {
-        w.WriteStartObject();
-        w.WriteString(Start, row.Start);
-        w.WriteString(End, row.End);
-        WriteRest(w, strings, row.Perms, row.Offset, row.Device, row.Inode, row.Path, row.Kind, row.Owner, row.Detail, row.Evidence,
-            row.VmFlags, row.Numbers, row.Confidence, row.Hint);
-    }
-
-    private static void WriteRest(Utf8JsonWriter w, EncodedStrings strings, string perms, ulong offset, string device, ulong inode, string path, string kind,
-        string owner, string detail, string evidence, string? vmFlags, Figures f, string confidence, string? hint)
-    {
-        strings.Write(w, Perms, perms);
-        w.WriteNumber(Offset, offset);
-        strings.Write(w, Device, device);
-        w.WriteNumber(Inode, inode);
-        strings.Write(w, Path, path);
-        strings.Write(w, Kind, kind);
-        strings.Write(w, Owner, owner);
-        strings.Write(w, Detail, detail);
-        strings.Write(w, Evidence, evidence);
-        strings.Write(w, VmFlags, vmFlags);
-        w.WritePropertyName(Numbers);
-        w.WriteStartObject();
-        w.WriteNumber(Regions, f.Regions);
-        w.WriteNumber(Virtual, f.Virtual);
-        w.WriteNumber(ReservedOnly, f.ReservedOnly);
-        w.WriteNumber(Committed, f.Committed);
-        Number(w, Rss, f.Rss);
-        Number(w, Pss, f.Pss);
-        Number(w, Private, f.Private);
-        Number(w, Shared, f.Shared);
-        Number(w, Swap, f.Swap);
-        Number(w, Anonymous, f.Anonymous);
-        Number(w, Dirty, f.Dirty);
-        w.WriteEndObject();
-        strings.Write(w, Confidence, confidence);
-        strings.Write(w, Hint, hint);
-        w.WriteEndObject();
-    }
-
-    private static void Number(Utf8JsonWriter w, JsonEncodedText name, ulong? value)
-    {
-        if (value is ulong v) w.WriteNumber(name, v);
-        else w.WriteNull(name);
     }
 
     /// <summary>
@@ -109,12 +37,6 @@ public sealed class RegionRowsJsonConverter : JsonConverter<IReadOnlyList<Region
     {
         private const int Cap = 16_384;
         private readonly Dictionary<string, JsonEncodedText> _known = new(ReferenceEqualityComparer.Instance);
-
-        public void Write(Utf8JsonWriter w, JsonEncodedText name, string? value)
-        {
-            if (value is null) w.WriteNull(name);
-            else w.WriteString(name, Encoded(value));
-        }
 
         /// <summary>The string escaped as the writer would escape it, as UTF-8 without quotes.</summary>
         public JsonEncodedText Encoded(string value)
@@ -128,7 +50,7 @@ public sealed class RegionRowsJsonConverter : JsonConverter<IReadOnlyList<Region
 
     /// <summary>
     /// One mapping's object as UTF-8, built in a buffer and handed to the writer whole (one call instead of forty):
-    /// the same bytes as the property-by-property path, with strings escaped by the same encoder.
+    /// the generated serializer's bytes, with strings escaped by the same encoder.
     /// </summary>
     private sealed class CompactRow(EncodedStrings strings)
     {
