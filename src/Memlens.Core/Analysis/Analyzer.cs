@@ -11,7 +11,8 @@ namespace Memlens.Core.Analysis;
 
 /// <summary>
 /// The one pipeline from a snapshot to its analysis: divide merged VMAs, identify runtimes, classify, sum, check,
-/// explain. The only caller of the classifier; the snapshot itself is never changed, so it can be analysed again.
+/// explain. The only caller of the classifier. The first analysis of a snapshot owns its regions; analysing it again
+/// owns copies, so every analysis starts from the mappings as read.
 /// </summary>
 public static class Analyzer
 {
@@ -21,7 +22,7 @@ public static class Analyzer
         bool withFindings = true, IReadOnlyList<IRuntimeModule>? modules = null)
     {
         var warnings = new List<string>(s.Warnings);
-        var regions = MergedStackSplitter.Split(s, warnings) ?? s.Regions.Select(r => r.Unowned()).ToList();
+        var regions = MergedStackSplitter.Split(s, warnings) ?? s.TakeRegions();
         IReadOnlyList<(string Source, string Text)> pages = [.. s.MetricsPages, .. metrics ?? []];
         var signals = new RuntimeSignals(s, regions, pages);
         var runtimes = Classifier.Classify(signals, modules);

@@ -12,8 +12,24 @@ public sealed record ProcessSnapshot
     public string? Comm { get; init; }
     public string? Exe { get; init; }
     public IReadOnlyList<string> Cmdline { get; init; } = [];
-    /// <summary>The mappings as read, in address order, not yet owned: the analysis owns copies of them.</summary>
+    /// <summary>
+    /// The mappings as read, in address order. The first analysis owns them itself (a million mappings are not copied);
+    /// any later analysis of the same regions owns copies (<see cref="TakeRegions"/>).
+    /// </summary>
     public required IReadOnlyList<Region> Regions { get; init; }
+
+    // Shared by every copy made with `with`, as the regions are: whichever copy is analysed first takes them.
+    private readonly RegionsTaken _taken = new();
+
+    /// <summary>The regions for an analysis to own: these ones the first time, fresh unowned copies after.</summary>
+    internal IReadOnlyList<Region> TakeRegions() =>
+        _taken.Take() && Regions.All(r => r.Attribution is null) ? Regions : Regions.Select(r => r.Unowned()).ToList();
+
+    private sealed class RegionsTaken
+    {
+        private int _taken;
+        public bool Take() => Interlocked.Exchange(ref _taken, 1) == 0;
+    }
     /// <summary>True when the regions came with smaps counters (RSS, PSS, …).</summary>
     public bool HasSmaps { get; init; }
     public StatusFile? Status { get; init; }

@@ -14,7 +14,7 @@ public sealed class Region(int index, MapsEntry map, SmapsCounters? counters)
     /// <summary>Set when this region is one part of a VMA the kernel merged from two owners' mappings: why and how it was divided.</summary>
     public string? SplitNote { get; init; }
 
-    /// <summary>The same mapping with no owner yet: what an analysis classifies, leaving the snapshot's regions as read.</summary>
+    /// <summary>The same mapping with no owner yet: what a second analysis of a snapshot classifies.</summary>
     public Region Unowned() => new(Index, Map, Counters) { SplitNote = SplitNote };
 
     public ulong Start => Map.Start;

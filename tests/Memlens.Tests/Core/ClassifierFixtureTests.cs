@@ -16,6 +16,23 @@ public class ClassifierFixtureTests
     private static IEnumerable<Region> Owned(ProcessAnalysis s, Owner owner) => s.Regions.Where(r => r.Attribution!.Owner == owner);
 
     [Fact]
+    public void A_snapshot_analysed_again_or_at_once_is_owned_the_same_way_each_time()
+    {
+        var snapshot = SnapshotSource.Load(Fixtures.Dir("c-threads"));
+        var relabelled = snapshot with { Source = "another label" };   // shares the regions
+        var first = Analyzer.Analyze(snapshot);
+        Assert.Same(snapshot.Regions, first.Regions);   // the first analysis owns them: nothing copied
+        var again = new ProcessAnalysis[4];
+        Parallel.For(0, again.Length, i => again[i] = Analyzer.Analyze(i % 2 == 0 ? snapshot : relabelled));
+        foreach (var a in again)
+        {
+            Assert.NotSame(snapshot.Regions, a.Regions);
+            Assert.Equal(first.Regions.Select(r => (r.Start, r.Attribution!.Owner, r.Attribution.Detail)), a.Regions.Select(r => (r.Start, r.Attribution!.Owner, r.Attribution.Detail)));
+            Assert.Equal(first.Breakdown.Total, a.Breakdown.Total);
+        }
+    }
+
+    [Fact]
     public void C_threads_every_thread_stack_with_its_tid_and_guard()
     {
         var s = Load("c-threads");
