@@ -12,9 +12,9 @@ public sealed record StraceCall(
     IReadOnlyList<string> Stack)   // -k frames, kept as provenance
 {
     /// <summary>The return value as a number; null for "?" or an error.</summary>
-    public long? ReturnValue => StraceValues.TryInteger(ResultValueText, out long v) && !Failed ? v : null;
+    public long? ReturnValue => !Failed && StraceValues.TryInteger(ResultValueText, out long v) ? v : null;
     public bool Failed => Result.StartsWith("-1 ", StringComparison.Ordinal) || Result.StartsWith("-1\t", StringComparison.Ordinal);
-    private string ResultValueText => Result.Split(' ', 2)[0];
+    private ReadOnlySpan<char> ResultValueText => Result.IndexOf(' ') is int space and >= 0 ? Result.AsSpan(0, space) : Result;
 }
 
 /// <summary>Something other than a call: a signal, an exit, a line that could not be read.</summary>

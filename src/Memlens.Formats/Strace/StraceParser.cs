@@ -128,7 +128,7 @@ public sealed class StraceParser(Action<StraceCall> onCall, Action<StraceEvent>?
             if (_pending.Count < StraceLimits.MaxPending) _pending[pid] = (call, new StringBuilder(started), time, seconds);
             return;
         }
-        Complete(pid, call, Encoding.UTF8.GetString(body), time, seconds);
+        Complete(pid, call, body, time, seconds);
     }
 
     /// <summary>Ends the log: calls still unfinished are reported, not replayed.</summary>
@@ -141,17 +141,30 @@ public sealed class StraceParser(Action<StraceCall> onCall, Action<StraceEvent>?
         if (lastLineCut) onEvent?.Invoke(new StraceEvent(DefaultPid, _line, "cut", "the log's last line was cut short; it was read as far as it goes"));
     }
 
-    private void Complete(int pid, string name, string text, string? time, double? seconds)
+    private void Complete(int pid, string name, string text, string? time, double? seconds) => Complete(pid, name, text.AsSpan(), time, seconds);
+
+    private void Complete(int pid, string name, ReadOnlySpan<byte> text, string? time, double? seconds)
+    {
+        // Decoded once onto the stack when it fits (an mmap line is about 150 bytes): no string but the parts kept.
+        int count = Encoding.UTF8.GetMaxCharCount(text.Length);
+        char[]? rented = count > 1024 ? System.Buffers.ArrayPool<char>.Shared.Rent(count) : null;
+        Span<char> chars = rented ?? stackalloc char[1024];
+        int n = Encoding.UTF8.GetChars(text, chars);
+        Complete(pid, name, chars[..n], time, seconds);
+        if (rented is not null) System.Buffers.ArrayPool<char>.Shared.Return(rented);
+    }
+
+    private void Complete(int pid, string name, ReadOnlySpan<char> text, string? time, double? seconds)
     {
         // text is "args)   = result <duration>": strace pads short lines before the " = ", so the result starts
         // after the last " = " and the arguments end at the ')' before it.
         int eq = text.LastIndexOf(" = ", StringComparison.Ordinal);
-        string args = eq < 0 ? "" : text[..eq].TrimEnd();
-        if (eq < 0 || !args.EndsWith(')')) { Bad(Encoding.UTF8.GetBytes(name + "(" + text)); return; }
-        string result = text[(eq + 3)..].Trim();
+        var args = eq < 0 ? [] : text[..eq].TrimEnd();
+        if (eq < 0 || !args.EndsWith(")", StringComparison.Ordinal)) { Bad(Encoding.UTF8.GetBytes(name + "(" + text.ToString())); return; }
+        var result = text[(eq + 3)..].Trim();
         int duration = result.LastIndexOf(" <", StringComparison.Ordinal);
-        if (duration > 0 && result.EndsWith('>')) result = result[..duration];
-        var call = new StraceCall(pid, _line, time, seconds, name, SplitArgs(args[..^1]), result, []);
+        if (duration > 0 && result.EndsWith(">", StringComparison.Ordinal)) result = result[..duration];
+        var call = new StraceCall(pid, _line, time, seconds, name, SplitArgs(args[..^1]), result.ToString(), []);
         _lastCall = call;
         onCall(call);
     }
@@ -165,7 +178,10 @@ public sealed class StraceParser(Action<StraceCall> onCall, Action<StraceEvent>?
     }
 
     /// <summary>Splits at commas that are not inside (), [], {} or quotes.</summary>
-    public static List<string> SplitArgs(string args)
+    public static List<string> SplitArgs(string args) => SplitArgs(args.AsSpan());
+
+    /// <summary>Splits at commas that are not inside (), [], {} or quotes; a string per argument, none for the whole.</summary>
+    public static List<string> SplitArgs(ReadOnlySpan<char> args)
     {
         var list = new List<string>();
         int depth = 0, start = 0;
@@ -180,12 +196,12 @@ public sealed class StraceParser(Action<StraceCall> onCall, Action<StraceEvent>?
                 case '(' or '[' or '{': depth++; break;
                 case ')' or ']' or '}': depth--; break;
                 case ',' when depth == 0:
-                    list.Add(args[start..i].Trim());
+                    list.Add(args[start..i].Trim().ToString());
                     start = i + 1;
                     break;
             }
         }
-        if (args.Length > start || list.Count > 0) list.Add(args[start..].Trim());
+        if (args.Length > start || list.Count > 0) list.Add(args[start..].Trim().ToString());
         return list;
     }
 

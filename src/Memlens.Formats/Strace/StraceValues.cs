@@ -5,11 +5,15 @@ namespace Memlens.Formats.Strace;
 /// <summary>Values as strace prints them: NULL, 0x hex, decimal, flag sets (symbolic, raw hex, or -X verbose "0x3 /* A|B */").</summary>
 public static class StraceValues
 {
-    public static bool TryInteger(string text, out long value)
+    public static bool TryInteger(string text, out long value) => TryInteger(text.AsSpan(), out value);
+
+    /// <summary>NULL, 0x hex or decimal, with an -X comment after it ignored; no string is made.</summary>
+    public static bool TryInteger(ReadOnlySpan<char> text, out long value)
     {
         value = 0;
-        string s = StripComment(text).Trim();
-        if (s == "NULL") return true;
+        int comment = text.IndexOf("/*", StringComparison.Ordinal);
+        var s = (comment < 0 ? text : text[..comment]).Trim();
+        if (s.SequenceEqual("NULL")) return true;
         if (s.StartsWith("0x", StringComparison.OrdinalIgnoreCase))
         {
             bool ok = ulong.TryParse(s[2..], NumberStyles.HexNumber, CultureInfo.InvariantCulture, out ulong u);
@@ -73,21 +77,15 @@ public static class StraceValues
     /// <summary>"3&lt;/usr/lib/libc.so.6&gt;" → (3, "/usr/lib/libc.so.6"); "-1" → (-1, null).</summary>
     public static (long Fd, string? Path) Fd(string text)
     {
-        string s = text.Trim();
+        var s = text.AsSpan().Trim();
         int lt = s.IndexOf('<');
         if (lt > 0 && s.EndsWith('>'))
         {
             TryInteger(s[..lt], out long fd);
-            return (fd, s[(lt + 1)..^1]);
+            return (fd, s[(lt + 1)..^1].ToString());
         }
         TryInteger(s, out long n);
         return (n, null);
-    }
-
-    private static string StripComment(string s)
-    {
-        int c = s.IndexOf("/*", StringComparison.Ordinal);
-        return c < 0 ? s : s[..c];
     }
 
     public static readonly Dictionary<string, long> ProtBits = new()
