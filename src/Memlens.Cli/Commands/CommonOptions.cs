@@ -12,12 +12,25 @@ internal static class CommonOptions
 
     public static readonly Option<string> OutputFile = new("--output", "-o") { Description = "write to this file (whole or not at all) instead of standard output" };
 
+    public static readonly Option<bool> Wide = new("--wide") { Description = "every column, however narrow the terminal" };
+
+    public static readonly Option<string> Color = Choices(new("--color") { Description = "auto (default: on a terminal, unless NO_COLOR is set), always or never", DefaultValueFactory = _ => "auto" },
+        "auto", "always", "never");
+
+    private static Option<string> Choices(Option<string> option, params string[] values)
+    {
+        option.AcceptOnlyFromAmong(values);
+        return option;
+    }
+
     /// <summary>--json, --format and -o: every command that prints a report has them.</summary>
     public static void AddOutput(Command command)
     {
         command.Options.Add(Json);
         command.Options.Add(Format);
         command.Options.Add(OutputFile);
+        command.Options.Add(Wide);
+        command.Options.Add(Color);
     }
 
     public static Option<string[]> Metrics() => new("--metrics")

@@ -47,6 +47,6 @@ internal static class MapsCommand
         };
         var list = rows.ToList();
         return Output.Emit(console, parse, (IReadOnlyList<RegionRow>)list,
-            Output.TextAndJson(ReportWriteJsonContext.Default.IReadOnlyListRegionRow, (r, w) => TerminalMapsWriter.Write(r, w, evidence)));
+            Output.TextAndJson(ReportWriteJsonContext.Default.IReadOnlyListRegionRow, (r, w) => TerminalMapsWriter.Write(r, w, evidence, Output.Layout(console, parse))));
     }
 }

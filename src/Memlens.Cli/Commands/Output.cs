@@ -1,3 +1,4 @@
+using Memlens.Reporting.Terminal;
 using System.CommandLine;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
@@ -11,6 +12,14 @@ namespace Memlens.Cli.Commands;
 internal static class Output
 {
     public static ExporterSet<T> TextAndJson<T>(JsonTypeInfo<T> json, Action<T, TextWriter> text) => new(new TextExporter<T>(text), new JsonExporter<T>(json));
+
+    /// <summary>
+    /// How text is laid out: fitted to the terminal standard output is (unless --wide), whole in a file or a pipe or
+    /// with -o; coloured on a terminal unless NO_COLOR is set or --color says otherwise.
+    /// </summary>
+    public static TerminalLayout Layout(CliConsole console, ParseResult parse) =>
+        LayoutChoice.Resolve(parse.GetValue(CommonOptions.OutputFile) is not null ? null : console.OutWidth, parse.GetValue(CommonOptions.Wide),
+            parse.GetValue(CommonOptions.Color) ?? "auto", Environment.GetEnvironmentVariable("NO_COLOR"), Environment.GetEnvironmentVariable("TERM"));
 
     /// <summary>The format asked for: --json, else --format (text by default).</summary>
     public static string FormatOf(ParseResult parse) => parse.GetValue(CommonOptions.Json) ? "json" : parse.GetValue(CommonOptions.Format) ?? "text";

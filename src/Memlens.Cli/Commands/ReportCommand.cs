@@ -36,7 +36,7 @@ internal static class ReportCommand
         {
             var loaded = CoreSource.Load(target, exe);
             var core = CoreReportBuilder.Build(loaded, Analyzer.Analyze(loaded.Snapshot));
-            return Output.Emit(console, parse, core, Exporters(allOwners));
+            return Output.Emit(console, parse, core, Exporters(allOwners, Output.Layout(console, parse)));
         }
         var timings = new Timings(console.Error);
         var progress = Progress.For(console, $"reading the mappings of {target}");
@@ -48,11 +48,11 @@ internal static class ReportCommand
         timings.Mark("classify, sum, check, explain");
         var report = ReportBuilder.Build(analysis);
         timings.Mark("project");
-        Output.Emit(console, parse, report, Exporters(allOwners));
+        Output.Emit(console, parse, report, Exporters(allOwners, Output.Layout(console, parse)));
         timings.Mark("write");
         return 0;
     }
 
-    private static ExporterSet<Report> Exporters(bool allOwners) =>
-        Output.TextAndJson(ReportWriteJsonContext.Default.Report, (r, w) => TerminalReportWriter.Write(r, w, allOwners ? int.MaxValue : 8));
+    private static ExporterSet<Report> Exporters(bool allOwners, TerminalLayout layout) =>
+        Output.TextAndJson(ReportWriteJsonContext.Default.Report, (r, w) => TerminalReportWriter.Write(r, w, allOwners ? int.MaxValue : 8, layout));
 }

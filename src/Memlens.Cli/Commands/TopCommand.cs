@@ -42,7 +42,7 @@ internal static class TopCommand
                 Output.Emit(console, parse, report, Output.TextAndJson(TopJsonContext.Default.TopReport, (r, w) =>
                 {
                     if (interval is not null) w.WriteLine($"— sweep {sweep} at {DateTime.Now:HH:mm:ss}");
-                    TerminalTopWriter.Write(r, w);
+                    TerminalTopWriter.Write(r, w, Output.Layout(console, parse));
                 }));
                 console.Out.Flush();
                 timings.Mark($"sweep {i}");

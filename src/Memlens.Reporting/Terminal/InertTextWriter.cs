@@ -30,6 +30,16 @@ public sealed class InertTextWriter(TextWriter inner) : TextWriter
     }
 
     public override void Write(char[] buffer, int index, int count) => Write(new string(buffer, index, count));
+
+    /// <summary>memlens's own escape sequences (colour), written as they are: never text that came from a target.</summary>
+    public void WriteTrusted(string code) => inner.Write(code);
+
+    /// <summary>An escape sequence of memlens's own to <paramref name="w"/>, through an inert writer's trusted path when it is one.</summary>
+    public static void WriteCode(TextWriter w, string code)
+    {
+        if (w is InertTextWriter inert) inert.WriteTrusted(code);
+        else w.Write(code);
+    }
     public override void WriteLine(string? value) { Write(value); inner.WriteLine(); }
     public override void Flush() => inner.Flush();
 

@@ -11,25 +11,27 @@ public static class TerminalReportWriter
 {
     public const int Width = 100;
 
-    public static void Write(Report r, TextWriter w, int ownersPerKind = 8)
+    public static void Write(Report r, TextWriter w, int ownersPerKind = 8, TerminalLayout? layout = null)
     {
+        layout ??= TerminalLayout.Plain;
+        int width = layout.TextWidth;
         var p = r.Process;
         var t = r.Totals;
         var h = r.Headline;
-        w.WriteLine($"memlens report: {p.Comm ?? (p.Exe is null ? "?" : Path.GetFileName(p.Exe))} (pid {p.Pid}), {p.Source}{(p.Kernel is null ? "" : $", kernel {p.Kernel}")}");
-        if (p.Exe is not null) w.WriteLine($"executable: {p.Exe}{StartedAs(p.Comm, p.Exe)}");
+        WriteLine(w, $"memlens report: {p.Comm ?? (p.Exe is null ? "?" : Path.GetFileName(p.Exe))} (pid {p.Pid}), {p.Source}{(p.Kernel is null ? "" : $", kernel {p.Kernel}")}", layout);
+        if (p.Exe is not null) WriteLine(w, $"executable: {p.Exe}{StartedAs(p.Comm, p.Exe)}", layout);
         w.WriteLine();
-        w.WriteLine($"VSZ {Size(h.Vsz)}   RSS {Size(h.Rss)}   PSS {Size(h.Pss)}   USS {Size(h.Uss)}   swap {Size(h.Swap)}   threads {p.Threads}");
+        WriteLine(w, $"VSZ {Size(h.Vsz)}   RSS {Size(h.Rss)}   PSS {Size(h.Pss)}   USS {Size(h.Uss)}   swap {Size(h.Swap)}   threads {p.Threads}", layout);
         double pct = h.Vsz == 0 ? 0 : 100.0 * h.ReservedOnly / h.Vsz;
-        w.WriteLine($"reserved only (PROT_NONE, holds no RAM): {Size(h.ReservedOnly)} of VSZ ({pct.ToString("0.#", System.Globalization.CultureInfo.InvariantCulture)}%); committed (accessible): {Size(t.Committed)}");
-        w.WriteLine($"(from {h.Source})");
+        WriteLine(w, $"reserved only (PROT_NONE, holds no RAM): {Size(h.ReservedOnly)} of VSZ ({pct.ToString("0.#", System.Globalization.CultureInfo.InvariantCulture)}%); committed (accessible): {Size(t.Committed)}", layout);
+        WriteLine(w, $"(from {h.Source})", layout);
         if (r.Runtimes is { Count: > 0 } runtimes)
         {
             w.WriteLine("runtimes and allocators identified:");
             foreach (var rt in runtimes)
             {
                 bool first = true;
-                foreach (var line in Wrap($"{rt.Name} ({rt.Role}): {string.Join("; ", rt.Evidence)}", Width - 6))
+                foreach (var line in Wrap($"{rt.Name} ({rt.Role}): {string.Join("; ", rt.Evidence)}", width - 6))
                 {
                     w.WriteLine((first ? "  " : "    ") + line);
                     first = false;
@@ -38,13 +40,16 @@ public static class TerminalReportWriter
         }
         w.WriteLine();
 
-        w.WriteLine("BREAKDOWN BY OWNER (children sum to their parent; RECONCILIATION ties the total to the kernel's counters)");
-        var table = new TextTable("kind / owner", "regions", "virtual", "reserved", "committed", "rss", "pss", "private", "shared", "swap", "anon");
+        WriteLine(w, "BREAKDOWN BY OWNER (children sum to their parent; RECONCILIATION ties the total to the kernel's counters)", layout);
+        // A narrow terminal keeps the owner, virtual, RSS and PSS; the other columns go, the least useful first.
+        var table = new TextTable("kind / owner", "regions", "virtual", "reserved", "committed", "rss", "pss", "private", "shared", "swap", "anon")
+        { Elastic = 0, DropFirst = [10, 8, 1, 4, 3, 9, 7] };
         foreach (var kind in r.Kinds)
         {
-            table.Add(Cells(kind.Kind, kind.Numbers));
+            string? sgr = KindColors.Sgr(kind.Kind);
+            table.AddColored(sgr, Cells(kind.Kind, kind.Numbers));
             var owners = r.Groups.Where(g => g.Kind == kind.Kind).ToList();
-            foreach (var g in owners.Take(ownersPerKind)) table.Add(Cells("  " + Shorten(g.Owner, g.Confidence == "inferred" ? 50 : 52) + (g.Confidence == "inferred" ? " *" : ""), g.Numbers));
+            foreach (var g in owners.Take(ownersPerKind)) table.AddColored(sgr, Cells("  " + g.Owner + (g.Confidence == "inferred" ? " *" : ""), g.Numbers));
             if (owners.Count > ownersPerKind)
             {
                 var rest = owners.Skip(ownersPerKind).ToList();
@@ -53,11 +58,11 @@ public static class TerminalReportWriter
         }
         table.AddRule();
         table.Add(Cells("total (Σ every mapping)", t));
-        table.WriteTo(w);
+        table.WriteTo(w, layout);
         if (r.Groups.Any(g => g.Confidence == "inferred"))
-            w.WriteLine("* inferred: the runtime is identified by another signal and these mappings match its documented layout (the evidence says which: memlens maps --evidence)");
+            WriteLine(w, "* inferred: the runtime is identified by another signal and these mappings match its documented layout (the evidence says which: memlens maps --evidence)", layout);
         if (t.Virtual != h.Vsz)
-            w.WriteLine($"The total lists {Size(t.Virtual - h.Vsz)} more than VSZ: {(r.Regions.Any(x => x.Path == "[vsyscall]") ? "[vsyscall] is in maps but outside the mm (see RECONCILIATION)" : "see RECONCILIATION")}.");
+            WriteLine(w, $"The total lists {Size(t.Virtual - h.Vsz)} more than VSZ: {(r.Regions.Any(x => x.Path == "[vsyscall]") ? "[vsyscall] is in maps but outside the mm (see RECONCILIATION)" : "see RECONCILIATION")}.", layout);
         w.WriteLine();
 
         if (r.Findings.Count > 0)
@@ -66,8 +71,8 @@ public static class TerminalReportWriter
             int n = 1;
             foreach (var f in r.Findings)
             {
-                w.WriteLine($"{n++,2}. {f.Title} ({Size(f.Bytes)})");
-                foreach (var line in Wrap(f.Text, Width - 4)) w.WriteLine("    " + line);
+                WriteLine(w, $"{n++,2}. {f.Title} ({Size(f.Bytes)})", layout);
+                foreach (var line in Wrap(f.Text, width - 4)) w.WriteLine("    " + line);
             }
             w.WriteLine();
         }
@@ -75,26 +80,26 @@ public static class TerminalReportWriter
         if (r.Go is not null) TerminalGoWriter.Write(r.Go, w);
         if (r.Core is { } core)
         {
-            w.WriteLine($"CORE ({core.File}: {core.Threads} thread(s), {Size(core.Dumped)} of memory dumped)");
+            WriteLine(w, $"CORE ({core.File}: {core.Threads} thread(s), {Size(core.Dumped)} of memory dumped)", layout);
             var dumpTable = new TextTable("kind", "owner", "virtual", "dumped") { LeftAligned = new HashSet<int> { 0, 1 } };
-            foreach (var o in core.Owners.Take(ownersPerKind * 3)) dumpTable.Add(o.Kind, Shorten(o.Owner, 52), Size(o.Virtual), Size(o.Dumped));
-            dumpTable.WriteTo(w, "  ");
+            foreach (var o in core.Owners.Take(ownersPerKind * 3)) dumpTable.AddColored(KindColors.Sgr(o.Kind), o.Kind, o.Owner, Size(o.Virtual), Size(o.Dumped));
+            dumpTable.WriteTo(w, layout with { Wide = true }, "  ");
             w.WriteLine("  a core cannot tell:");
-            foreach (var c in core.CannotTell) w.WriteLine($"    - {c}");
+            foreach (var c in core.CannotTell) WriteLine(w, $"    - {c}", layout);
             w.WriteLine();
         }
 
         if (r.Checks.Count > 0)
         {
             w.WriteLine("RECONCILIATION (every identity the files allow)");
-            foreach (var c in r.Checks) WriteCheck(w, c);
+            foreach (var c in r.Checks) WriteCheck(w, c, layout: layout);
             w.WriteLine();
         }
 
         if (r.Warnings.Count > 0)
         {
             w.WriteLine("WARNINGS (the report is partial where these apply)");
-            foreach (var warning in r.Warnings) w.WriteLine("  - " + warning);
+            foreach (var warning in r.Warnings) WriteLine(w, "  - " + warning, layout);
         }
     }
 

@@ -13,6 +13,34 @@ public static class Text
     public static string Shorten(string s, int max) =>
         s.Length <= max ? s : s.StartsWith('/') ? "…" + s[^(max - 1)..] : s[..(max - 1)] + "…";
 
+    /// <summary>
+    /// Cuts the middle of a long name to fit <paramref name="max"/> characters: a path keeps its start and more of its
+    /// end (the file name, which matters most: "/usr/lib/x86_…/libpython3.11.so.1.0"); another name as much of each.
+    /// </summary>
+    public static string MiddleElide(string s, int max)
+    {
+        if (s.Length <= max) return s;
+        if (max < 2) return s[..max];
+        int end = s.Contains('/') ? (max - 1) * 2 / 3 : (max - 1) / 2, start = max - 1 - end;
+        return s[..start] + "…" + s[^end..];
+    }
+
+    /// <summary>
+    /// A line of text: whole in a file or a pipe (as it always was), wrapped to the terminal's width on a terminal,
+    /// its continuation lines indented by <paramref name="continuation"/>.
+    /// </summary>
+    public static void WriteLine(TextWriter w, string text, TerminalLayout layout, string continuation = "  ")
+    {
+        if (layout.Width is null || text.Length <= layout.TextWidth) { w.WriteLine(text); return; }
+        int lead = text.Length - text.TrimStart(' ').Length;
+        bool first = true;
+        foreach (var line in Wrap(text.TrimStart(' '), layout.TextWidth - lead - continuation.Length))
+        {
+            w.WriteLine((new string(' ', lead) + (first ? "" : continuation) + line).TrimEnd());
+            first = false;
+        }
+    }
+
     public static IEnumerable<string> Wrap(string text, int width)
     {
         var line = new System.Text.StringBuilder();
@@ -30,9 +58,17 @@ public static class Text
     }
 
     /// <summary>One identity check: "[ok] name: expected … B, actual … B", then its explanation, wrapped and indented.</summary>
-    public static void WriteCheck(TextWriter w, Check c, string expected = "expected", string actual = "actual", string unit = " B")
+    public static void WriteCheck(TextWriter w, Check c, string expected = "expected", string actual = "actual", string unit = " B", TerminalLayout? layout = null)
     {
-        w.WriteLine($"  [{(c.Holds ? "ok" : "!!")}] {c.Name}: {expected} {c.Expected:N0}{unit}, {actual} {c.Actual:N0}{unit}");
-        foreach (var line in Wrap(c.Explanation, TerminalReportWriter.Width - 8)) w.WriteLine("       " + line);
+        layout ??= TerminalLayout.Plain;
+        string mark = c.Holds ? "ok" : "!!";
+        var lines = new StringWriter();
+        WriteLine(lines, $"  [{mark}] {c.Name}: {expected} {c.Expected:N0}{unit}, {actual} {c.Actual:N0}{unit}", layout, "     ");
+        // Wrapped as plain text, then the mark painted: colour codes never count toward the width.
+        string text = lines.ToString();
+        w.Write("  [");
+        KindColors.Write(w, mark, c.Holds ? "32" : "1;31", layout.Color);
+        w.Write(text[5..]);
+        foreach (var line in Wrap(c.Explanation, layout.TextWidth - 8)) w.WriteLine("       " + line);
     }
 }

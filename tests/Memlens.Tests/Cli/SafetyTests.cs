@@ -63,6 +63,10 @@ public sealed class SafetyTests : IDisposable
         var report = MemlensCli.Run("report", dir).Out;
         Assert.Contains("evil\\x1b]0;pwned\\x07\\x1b[2J", report, StringComparison.Ordinal);
         Assert.Contains("/tmp/threads\\x1b[31mred\\x9b", MemlensCli.Run("maps", dir).Out, StringComparison.Ordinal);
+        // With colour, memlens's own codes get through and the target's still do not: its text is printed inert.
+        var painted = MemlensCli.Run("maps", dir, "--color", "always").Out;
+        Assert.Contains("\u001b[34m/tmp/threads\\x1b[31mred\\x9b\u001b[0m", painted, StringComparison.Ordinal);
+        Assert.DoesNotContain("\u001b[31mred", painted, StringComparison.Ordinal);
     }
 
     [Fact]

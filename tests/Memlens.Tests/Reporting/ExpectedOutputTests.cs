@@ -20,6 +20,49 @@ public class ExpectedOutputTests
     public void Terminal_report_matches(string fixture) =>
         Compare(fixture, "report.txt", w => TerminalReportWriter.Write(Build(fixture), w));
 
+    /// <summary>On a terminal of 60, 80 and 120 columns, with and without colour: columns dropped, names middle-elided.</summary>
+    [Theory]
+    [InlineData("dotnet-subject", 60, false)]
+    [InlineData("dotnet-subject", 80, false)]
+    [InlineData("dotnet-subject", 120, false)]
+    [InlineData("dotnet-subject", 80, true)]
+    [InlineData("c-threads", 60, false)]
+    [InlineData("c-threads", 80, true)]
+    public void Terminal_report_fits_the_terminal(string fixture, int width, bool color)
+    {
+        var layout = new TerminalLayout(width, Color: color);
+        string name = $"report.w{width}{(color ? "-color" : "")}.txt";
+        Compare(fixture, name, w => TerminalReportWriter.Write(Build(fixture), w, layout: layout));
+        string text = File.ReadAllText(Path.Combine(Fixtures.Dir(fixture), "expected", name));
+        string plain = System.Text.RegularExpressions.Regex.Replace(text, "\u001b\\[[0-9;]*m", "");
+        // Every line fits, but a single word longer than the terminal (a long path) that cannot be broken.
+        Assert.All(plain.Split('\n'), line => Assert.True(line.Length <= width || !line.Trim().Contains(' '), $"wider than {width}: {line}"));
+        Assert.Equal(color, text.Contains('\u001b'));
+    }
+
+    [Theory]
+    [InlineData(60)]
+    [InlineData(120)]
+    public void Terminal_maps_fits_the_terminal(int width)
+    {
+        var regions = Build("dotnet-subject").Regions;
+        Compare("dotnet-subject", $"maps.w{width}.txt", w => TerminalMapsWriter.Write(regions, w, evidence: false, new TerminalLayout(width)));
+    }
+
+    [Fact]
+    public void Wide_shows_every_column_and_a_pipe_cuts_nothing()
+    {
+        var report = Build("dotnet-subject");
+        var wide = new StringWriter();
+        TerminalReportWriter.Write(report, wide, layout: new TerminalLayout(60, Wide: true));
+        Assert.Contains("kind / owner", wide.ToString(), StringComparison.Ordinal);
+        Assert.Contains("committed", wide.ToString(), StringComparison.Ordinal);   // a column a 60-column terminal drops
+        var pipe = new StringWriter();
+        TerminalReportWriter.Write(report, pipe);
+        Assert.Contains("/usr/share/dotnet/shared/Microsoft.NETCore.App/10.0.12/System.Private.CoreLib.dll", pipe.ToString(), StringComparison.Ordinal);
+        Assert.DoesNotContain('…', pipe.ToString().Split("FINDINGS")[0].Split("BREAKDOWN")[1].Replace("… ", "", StringComparison.Ordinal));
+    }
+
     [Theory]
     [MemberData(nameof(Names))]
     public void Json_report_matches_and_reads_back(string fixture)
