@@ -25,6 +25,25 @@ public static class KindColors
         [Kinds.Unattributed] = ("31", "#e15759"),    // red: no owner proved
     };
 
+    /// <summary>The letter that stands for the kind in a text bar (the colour stands for it where there is colour).</summary>
+    public static char Letter(string kind) => kind switch
+    {
+        Kinds.Image => 'i',
+        Kinds.NativeHeap => 'h',
+        Kinds.Stack => 's',
+        Kinds.Go => 'g',
+        Kinds.Dotnet => 'd',
+        Kinds.Jvm => 'j',
+        Kinds.V8 => 'v',
+        Kinds.Python => 'p',
+        Kinds.MappedFile => 'f',
+        Kinds.SharedMemory => 'm',
+        Kinds.Kernel => 'k',
+        Kinds.Named => 'n',
+        Kinds.Unattributed => '?',
+        _ => '*',
+    };
+
     /// <summary>The kind's SGR parameters ("34"), or null for a kind without a colour.</summary>
     public static string? Sgr(string kind) => ByKind.TryGetValue(kind, out var c) ? c.Sgr : null;
 

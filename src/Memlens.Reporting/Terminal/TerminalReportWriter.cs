@@ -40,6 +40,8 @@ public static class TerminalReportWriter
         }
         w.WriteLine();
 
+        TerminalSummaryWriter.Write(r, w, layout);
+
         WriteLine(w, "BREAKDOWN BY OWNER (children sum to their parent; RECONCILIATION ties the total to the kernel's counters)", layout);
         // A narrow terminal keeps the owner, virtual, RSS and PSS; the other columns go, the least useful first.
         var table = new TextTable("kind / owner", "regions", "virtual", "reserved", "committed", "rss", "pss", "private", "shared", "swap", "anon")

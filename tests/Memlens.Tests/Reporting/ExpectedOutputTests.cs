@@ -50,6 +50,25 @@ public class ExpectedOutputTests
     }
 
     [Fact]
+    public void The_glance_bars_give_each_kind_its_share()
+    {
+        var report = Build("dotnet-subject");
+        var w = new StringWriter();
+        TerminalReportWriter.Write(report, w, layout: new TerminalLayout(80));
+        foreach (var (label, share) in new (string, Func<Memlens.Core.Model.Figures, ulong>)[] { ("VSZ", f => f.Virtual), ("RSS", f => f.Rss ?? 0) })
+        {
+            string line = w.ToString().Split('\n').Single(l => l.StartsWith($"  {label} [", StringComparison.Ordinal));
+            string bar = line[(line.IndexOf('[') + 1)..line.IndexOf(']')];
+            Assert.Equal(60, bar.Length);
+            foreach (var kind in report.Kinds)
+            {
+                double expected = 60.0 * share(kind.Numbers) / share(report.Totals);
+                Assert.InRange(bar.Count(c => c == KindColors.Letter(kind.Kind)), Math.Floor(expected), Math.Ceiling(expected));
+            }
+        }
+    }
+
+    [Fact]
     public void Wide_shows_every_column_and_a_pipe_cuts_nothing()
     {
         var report = Build("dotnet-subject");
