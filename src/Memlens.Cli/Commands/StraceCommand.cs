@@ -48,6 +48,6 @@ internal static class StraceCommand
         var target = with is null ? null : TargetResolver.Load(with);
         var report = StraceReportBuilder.Build(analysis, pid, target);
         if (timeline && text) console.Out.WriteLine();
-        return Output.Emit(console, parse, report, Output.TextAndJson(ReportJsonContext.Default.StraceReport, (r, w) => TerminalStraceWriter.Write(r, w, regions)));
+        return Output.Emit(console, parse, report, Output.TextAndJson(ReportJsonContext.Default.StraceReport, (r, w) => TerminalStraceWriter.Write(r, w, regions, Output.Layout(console, parse))));
     }
 }

@@ -19,7 +19,7 @@ internal static class ThreadsCommand
         command.SetAction(parse => Program.Guard(console, () =>
         {
             var report = ChangeReportBuilder.Threads(Analyzer.Analyze(TargetResolver.Load(parse.GetValue(Target)!, new ProcRoot(parse.GetValue(CommonOptions.ProcRoot)!), console.In)));
-            return Output.Emit(console, parse, report, Output.TextAndJson(ReportJsonContext.Default.ThreadsReport, (r, w) => TerminalChangeWriter.WriteThreads(r, w)));
+            return Output.Emit(console, parse, report, Output.TextAndJson(ReportJsonContext.Default.ThreadsReport, (r, w) => TerminalChangeWriter.WriteThreads(r, w, Output.Layout(console, parse))));
         }));
         return command;
     }

@@ -6,8 +6,9 @@ namespace Memlens.Reporting.Terminal;
 /// <summary>`memlens strace`: per process, VSZ explained per thread and per owner, with exact numbers.</summary>
 public static class TerminalStraceWriter
 {
-    public static void Write(StraceReport r, TextWriter w, bool regions)
+    public static void Write(StraceReport r, TextWriter w, bool regions, TerminalLayout? layout = null)
     {
+        layout ??= TerminalLayout.Plain;
         w.WriteLine($"memlens strace: {r.Log}: {r.Lines:N0} lines, {r.Processes.Count} process(es){(r.GarbageLines > 0 ? $", {r.GarbageLines} unreadable line(s)" : "")}{(r.StoppedAt is null ? "" : $"; replayed up to {r.StoppedAt}")}");
         if (r.DroppedExitedProcesses > 0) w.WriteLine($"({r.DroppedExitedProcesses} earlier exited processes were replayed but not kept)");
         w.WriteLine("Mappings the kernel makes at execve (the executable, the dynamic loader, [stack], [vdso]) are not system calls and are not in the log.");
@@ -26,12 +27,13 @@ public static class TerminalStraceWriter
             t.WriteTo(w, "  ");
             w.WriteLine();
             w.WriteLine("  BY OWNER (the end state, classified like a live process)");
-            var o = new TextTable("kind", "owner", "regions", "virtual", "accessible", "created by") { LeftAligned = new HashSet<int> { 0, 1, 5 } };
+            var o = new TextTable("kind", "owner", "regions", "virtual", "accessible", "created by")
+            { LeftAligned = new HashSet<int> { 0, 1, 5 }, Elastic = 1, DropFirst = [5, 2] };
             foreach (var x in p.Owners)
-                o.Add(x.Kind, Shorten(x.Owner, 48), x.Regions.ToString(System.Globalization.CultureInfo.InvariantCulture), Size(x.Virtual), Size(x.Committed), x.CreatedBy);
+                o.AddColored(KindColors.Sgr(x.Kind), x.Kind, x.Owner, x.Regions.ToString(System.Globalization.CultureInfo.InvariantCulture), Size(x.Virtual), Size(x.Committed), x.CreatedBy);
             o.AddRule();
             o.Add("total", "", p.Regions.Count.ToString(System.Globalization.CultureInfo.InvariantCulture), Size(p.Virtual), Size(p.Committed), "");
-            o.WriteTo(w, "  ");
+            o.WriteTo(w, layout, "  ");
             if (regions)
             {
                 w.WriteLine();

@@ -41,6 +41,18 @@ public sealed partial class TerminalLayoutTests
         Assert.Matches(Painted(), painted.ToString());
     }
 
+    [Theory]
+    [InlineData("threads")]
+    [InlineData("maps")]
+    public void Other_tables_fit_a_narrow_terminal_too(string command)
+    {
+        var o = new StringWriter();
+        Assert.Equal(0, Memlens.Cli.Program.Run([command, Fixtures.Dir("c-threads"), "--color", "never"], new CliConsole(o, new StringWriter(), outWidth: 72)));
+        var table = o.ToString().Split('\n').Where(l => l.Contains("  ", StringComparison.Ordinal)).ToList();
+        Assert.NotEmpty(table);
+        Assert.All(table, line => Assert.True(line.Length <= 72, line));
+    }
+
     [Fact]
     public void A_bad_colour_choice_is_named()
     {
