@@ -2,6 +2,7 @@ using Memlens.Core.Analysis;
 using System.CommandLine;
 using Memlens.Core.Sources;
 using Memlens.Reporting;
+using Memlens.Reporting.Csv;
 using Memlens.Reporting.Json;
 using Memlens.Reporting.Model;
 using Memlens.Reporting.Terminal;
@@ -47,6 +48,6 @@ internal static class MapsCommand
         };
         var list = rows.ToList();
         return Output.Emit(console, parse, (IReadOnlyList<RegionRow>)list,
-            Output.TextAndJson(ReportWriteJsonContext.Default.IReadOnlyListRegionRow, (r, w) => TerminalMapsWriter.Write(r, w, evidence, Output.Layout(console, parse))));
+            Output.TextJsonAndCsv(ReportWriteJsonContext.Default.IReadOnlyListRegionRow, (r, w) => TerminalMapsWriter.Write(r, w, evidence, Output.Layout(console, parse)), CsvWriters.Maps));
     }
 }

@@ -13,6 +13,10 @@ internal static class Output
 {
     public static ExporterSet<T> TextAndJson<T>(JsonTypeInfo<T> json, Action<T, TextWriter> text) => new(new TextExporter<T>(text), new JsonExporter<T>(json));
 
+    /// <summary>Text, JSON, and CSV for a spreadsheet.</summary>
+    public static ExporterSet<T> TextJsonAndCsv<T>(JsonTypeInfo<T> json, Action<T, TextWriter> text, Action<T, TextWriter> csv) =>
+        new(new TextExporter<T>(text), new JsonExporter<T>(json), new TextExporter<T>(csv, "csv"));
+
     /// <summary>
     /// How text is laid out: fitted to the terminal standard output is (unless --wide), whole in a file or a pipe or
     /// with -o; coloured on a terminal unless NO_COLOR is set or --color says otherwise.

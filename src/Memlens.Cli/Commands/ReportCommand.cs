@@ -5,6 +5,7 @@ using Memlens.Core.Model;
 using System.CommandLine;
 using Memlens.Core.Sources;
 using Memlens.Reporting;
+using Memlens.Reporting.Csv;
 using Memlens.Reporting.Json;
 using Memlens.Reporting.Terminal;
 
@@ -54,5 +55,5 @@ internal static class ReportCommand
     }
 
     private static ExporterSet<Report> Exporters(bool allOwners, TerminalLayout layout) =>
-        Output.TextAndJson(ReportWriteJsonContext.Default.Report, (r, w) => TerminalReportWriter.Write(r, w, allOwners ? int.MaxValue : 8, layout));
+        Output.TextJsonAndCsv(ReportWriteJsonContext.Default.Report, (r, w) => TerminalReportWriter.Write(r, w, allOwners ? int.MaxValue : 8, layout), CsvWriters.Report);
 }

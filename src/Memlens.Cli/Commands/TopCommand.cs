@@ -3,6 +3,7 @@ using Memlens.Core.Sources;
 using System.CommandLine;
 using Memlens.Core;
 using Memlens.Reporting;
+using Memlens.Reporting.Csv;
 using Memlens.Reporting.Json;
 using Memlens.Reporting.Terminal;
 
@@ -39,11 +40,11 @@ internal static class TopCommand
                 var report = TopReportBuilder.Build(MachineAnalysis.Run(parse.GetValue(By)!, parse.GetValue(Sort)!, n, detail: Math.Min(n, 10), new ProcRoot(parse.GetValue(CommonOptions.ProcRoot)!)), parse.GetValue(By)!, parse.GetValue(Sort)!);
                 // With --interval and --json, one report a line (JSON Lines); with -o the file holds the latest sweep.
                 int sweep = i;
-                Output.Emit(console, parse, report, Output.TextAndJson(TopJsonContext.Default.TopReport, (r, w) =>
+                Output.Emit(console, parse, report, Output.TextJsonAndCsv(TopJsonContext.Default.TopReport, (r, w) =>
                 {
                     if (interval is not null) w.WriteLine($"— sweep {sweep} at {DateTime.Now:HH:mm:ss}");
                     TerminalTopWriter.Write(r, w, Output.Layout(console, parse));
-                }));
+                }, CsvWriters.Top));
                 console.Out.Flush();
                 timings.Mark($"sweep {i}");
                 if (i < total) Thread.Sleep(interval!.Value);

@@ -33,10 +33,10 @@ public sealed class JsonExporter<T>(JsonTypeInfo<T> type) : IExporter<T>
     }
 }
 
-/// <summary>The terminal view, written as UTF-8 text.</summary>
-public sealed class TextExporter<T>(Action<T, TextWriter> write) : IExporter<T>
+/// <summary>The terminal view (or another text format: "csv"), written as UTF-8 text.</summary>
+public sealed class TextExporter<T>(Action<T, TextWriter> write, string format = "text") : IExporter<T>
 {
-    public string Format => "text";
+    public string Format => format;
 
     public void Write(T report, Stream output)
     {
