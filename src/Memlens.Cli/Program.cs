@@ -24,6 +24,7 @@ public static class Program
     /// <summary>Parses and runs; user errors are one line on stderr and a distinct exit code (README, "Exit codes").</summary>
     public static int Run(string[] args, CliConsole console)
     {
+        RootCommand? tree = null;
         var root = new RootCommand("memlens: where a Linux process's memory goes, every byte, with the evidence")
         {
             ReportCommand.Create(console),
@@ -38,7 +39,10 @@ public static class Program
             WatchCommand.Create(console),
             CgroupCommand.Create(console),
             TopCommand.Create(console),
+            ShellCommands.Completion(console, () => tree!),
+            ShellCommands.Man(console, () => tree!),
         };
+        tree = root;
         // `memlens` alone, or with only top's options: the whole machine.
         if (args.Length == 0 || (args[0].StartsWith('-') && args[0] is not ("-h" or "--help" or "-?" or "--version"))) args = ["top", .. args];
         if (CommandLineCheck.UnknownName(root, args) is { } unknown)
