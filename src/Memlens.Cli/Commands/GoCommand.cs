@@ -35,7 +35,7 @@ internal static class GoCommand
         {
             w.WriteLine($"memlens go: {p.Comm ?? (p.Exe is null ? "?" : Path.GetFileName(p.Exe))} (pid {p.Pid}), {p.Source}");
             w.WriteLine();
-            TerminalGoWriter.Write(go, w);
+            TerminalGoWriter.Write(go, w, Output.Layout(console, parse));
         }));
     }
 }

@@ -6,41 +6,42 @@ namespace Memlens.Reporting.Terminal;
 /// <summary>The Go runtime section: the Sys tree, its identities, the runtime beside the kernel, findings.</summary>
 public static class TerminalGoWriter
 {
-    public static void Write(GoReport g, TextWriter w)
+    public static void Write(GoReport g, TextWriter w, TerminalLayout? layout = null)
     {
-        w.WriteLine($"GO RUNTIME ({g.Version ?? "version unknown"}; cgo {g.Cgo ?? "unknown"})");
-        foreach (var source in g.MetricsSources) w.WriteLine($"  metrics: {source}");
+        layout ??= TerminalLayout.Plain;
+        WriteLine(w, $"GO RUNTIME ({g.Version ?? "version unknown"}; cgo {g.Cgo ?? "unknown"})", layout);
+        foreach (var source in g.MetricsSources) WriteLine(w, $"  metrics: {source}", layout);
         if (g.SysTree.Count > 0)
         {
             w.WriteLine();
-            var tree = new TextTable("runtime.MemStats", "bytes", "", "meaning") { LeftAligned = new HashSet<int> { 0, 3 } };
+            var tree = new TextTable("runtime.MemStats", "bytes", "", "meaning") { LeftAligned = new HashSet<int> { 0, 3 }, Elastic = 3, WrapsElastic = true, DropFirst = [1] };
             foreach (var row in g.SysTree)
                 tree.Add(new string(' ', 2 * row.Depth) + row.Name, row.Bytes is null ? "?" : row.Bytes.Value.ToString("N0", System.Globalization.CultureInfo.InvariantCulture), Size(row.Bytes), row.Meaning);
-            tree.WriteTo(w, "  ");
+            tree.WriteTo(w, layout, "  ");
         }
         if (g.Identities.Count > 0)
         {
             w.WriteLine();
             w.WriteLine("  identities:");
-            foreach (var c in g.Identities) WriteCheck(w, c, unit: "");
+            foreach (var c in g.Identities) WriteCheck(w, c, unit: "", layout: layout);
         }
         w.WriteLine();
         w.WriteLine("  the runtime's numbers beside the kernel's:");
-        var view = new TextTable("figure", "bytes", "", "from", "meaning") { LeftAligned = new HashSet<int> { 0, 3, 4 } };
+        var view = new TextTable("figure", "bytes", "", "from", "meaning") { LeftAligned = new HashSet<int> { 0, 3, 4 }, Elastic = 4, WrapsElastic = true, DropFirst = [1, 3] };
         foreach (var row in g.KernelView)
             view.Add(row.Name, row.Bytes is null ? "?" : row.Bytes.Value.ToString("N0", System.Globalization.CultureInfo.InvariantCulture), Size(row.Bytes), row.Source, row.Meaning);
-        view.WriteTo(w, "  ");
+        view.WriteTo(w, layout, "  ");
         if (g.Findings.Count > 0)
         {
             w.WriteLine();
             int n = 1;
             foreach (var f in g.Findings)
             {
-                w.WriteLine($"  {n++}. {f.Title} ({Size(f.Bytes)})");
-                foreach (var line in Wrap(f.Text, TerminalReportWriter.Width - 6)) w.WriteLine("     " + line);
+                WriteLine(w, $"  {n++}. {f.Title} ({Size(f.Bytes)})", layout, "   ");
+                foreach (var line in Wrap(f.Text, layout.TextWidth - 6)) w.WriteLine("     " + line);
             }
         }
-        foreach (var note in g.Notes) w.WriteLine($"  note: {note}");
+        foreach (var note in g.Notes) WriteLine(w, $"  note: {note}", layout, "      ");
         w.WriteLine();
     }
 }

@@ -79,7 +79,7 @@ public static class TerminalReportWriter
             w.WriteLine();
         }
 
-        if (r.Go is not null) TerminalGoWriter.Write(r.Go, w);
+        if (r.Go is not null) TerminalGoWriter.Write(r.Go, w, layout);
         if (r.Core is { } core)
         {
             WriteLine(w, $"CORE ({core.File}: {core.Threads} thread(s), {Size(core.Dumped)} of memory dumped)", layout);

@@ -13,6 +13,8 @@ public sealed class TextTable(params string[] headers)
     public int? Elastic { get; init; }
     /// <summary>Columns a narrow terminal goes without, the least useful first.</summary>
     public IReadOnlyList<int> DropFirst { get; init; } = [];
+    /// <summary>The elastic column is prose (a meaning): wrapped onto more lines to fit, rather than cut.</summary>
+    public bool WrapsElastic { get; init; }
     /// <summary>The column a row's colour (its kind's) is applied to.</summary>
     public int ColoredColumn { get; init; }
 
@@ -47,20 +49,29 @@ public sealed class TextTable(params string[] headers)
         foreach (var (row, sgr) in _rows)
         {
             if (row.Length == 0) w.WriteLine(indent + new string('-', shown.Sum(i => widths[i]) + (2 * (shown.Count - 1))));
+            else if (WrapsElastic && Elastic is int e && e < row.Length && row[e].Length > widths[e])
+            {
+                // Prose: the row's first line, then the rest of the column under itself.
+                var pieces = Text.Wrap(row[e], widths[e]).ToList();
+                // A word longer than the column (a metric's path) stays whole: prose is never cut.
+                WriteLine(w, indent, [.. row[..e], pieces[0], .. row[(e + 1)..]], widths, shown, sgr, layout.Color, elide: false);
+                foreach (var piece in pieces.Skip(1))
+                    WriteLine(w, indent, [.. Enumerable.Repeat("", e), piece], widths, shown, sgr, layout.Color, elide: false);
+            }
             else WriteLine(w, indent, row, widths, shown, sgr, layout.Color);
         }
     }
 
     /// <summary>One row: padded on plain text (colour codes never count toward a width), without trailing blanks.</summary>
-    private void WriteLine(TextWriter w, string indent, string[] cells, int[] widths, List<int> shown, string? sgr, bool color)
+    private void WriteLine(TextWriter w, string indent, string[] cells, int[] widths, List<int> shown, string? sgr, bool color, bool elide = true)
     {
         var parts = new List<(string Text, bool Painted)>();
         foreach (int i in shown)
         {
             string c = i < cells.Length ? cells[i] : "";
-            if (c.Length > widths[i]) c = Text.MiddleElide(c, widths[i]);
+            if (c.Length > widths[i] && (elide || i != Elastic)) c = Text.MiddleElide(c, widths[i]);
             if (i != shown[0]) parts.Add(("  ", false));
-            string pad = new(' ', widths[i] - c.Length);
+            string pad = new(' ', Math.Max(0, widths[i] - c.Length));
             bool painted = i == ColoredColumn && sgr is not null && color;
             if (LeftAligned.Contains(i)) { parts.Add((c, painted)); parts.Add((pad, false)); }
             else { parts.Add((pad, false)); parts.Add((c, painted)); }

@@ -54,6 +54,22 @@ public sealed partial class TerminalLayoutTests
     }
 
     [Fact]
+    public void The_go_sections_prose_is_wrapped_to_fit_not_cut()
+    {
+        var narrow = new StringWriter();
+        Assert.Equal(0, Memlens.Cli.Program.Run(["go", Fixtures.Dir("go-cgo-http"), "--color", "never"], new CliConsole(narrow, new StringWriter(), outWidth: 80)));
+        var pipe = new StringWriter();
+        Assert.Equal(0, Memlens.Cli.Program.Run(["go", Fixtures.Dir("go-cgo-http")], new CliConsole(pipe, new StringWriter())));
+        Assert.All(narrow.ToString().Split('\n'), line => Assert.True(line.Length <= 80 || !line.Trim().Contains(' '), line));
+        // With every column kept, every word of the pipe's text is still there on the terminal: wrapped, not elided.
+        var wide = new StringWriter();
+        Assert.Equal(0, Memlens.Cli.Program.Run(["go", Fixtures.Dir("go-cgo-http"), "--wide", "--color", "never"], new CliConsole(wide, new StringWriter(), outWidth: 80)));
+        static string[] Words(string text) => text.Split([' ', '\n'], StringSplitOptions.RemoveEmptyEntries);
+        Assert.DoesNotContain('…', wide.ToString());
+        Assert.Equal(Words(pipe.ToString()).Order(StringComparer.Ordinal), Words(wide.ToString()).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
     public void A_bad_colour_choice_is_named()
     {
         var error = new StringWriter();
