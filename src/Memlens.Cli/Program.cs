@@ -11,11 +11,11 @@ public static class Program
         using var interrupts = Interrupts.Handle();
         var console = CliConsole.System();
         int code = Run(args, console);
-        try { console.Out.Flush(); }
-        catch (IOException e) when (!e.Message.Contains("Broken pipe", StringComparison.OrdinalIgnoreCase))
+        try { Commands.Output.Flush(console); }
+        catch (MemlensException e)
         {
-            console.Error.WriteLine($"memlens: standard output could not be written ({e.Message.TrimEnd('.')})");
-            return code == 0 ? (int)ExitCode.OutputFailed : code;
+            console.Error.WriteLine($"memlens: {e.Message}");
+            return code == 0 ? (int)e.Code : code;
         }
         catch (IOException) { }   // the reader left: nothing more to say
         return code;

@@ -39,7 +39,7 @@ internal static class Output
             WriteFile(path, stream => exporter.Write(report, stream));
             return 0;
         }
-        try
+        ToStandardOutput(() =>
         {
             if (exporter is JsonExporter<T> json) WriteJson(console, report, json.Type);
             else if (exporter is TextExporter<T> text) text.Write(report, console.Out);
@@ -50,13 +50,24 @@ internal static class Output
                 exporter.Write(report, stdout);
             }
             console.Out.Flush();
-        }
+        });
+        return 0;
+    }
+
+    /// <summary>Flushes what is buffered for standard output (at exit), as <see cref="ToStandardOutput"/>.</summary>
+    public static void Flush(CliConsole console) => ToStandardOutput(console.Out.Flush);
+
+    /// <summary>
+    /// A write to standard output: a full disk or a read-only file behind the redirection is one line and exit 8
+    /// (a <see cref="MemlensException"/>); a reader that left (a broken pipe) is an IOException the caller ends on.
+    /// </summary>
+    private static void ToStandardOutput(Action write)
+    {
+        try { write(); }
         catch (IOException e) when (!e.Message.Contains("Broken pipe", StringComparison.OrdinalIgnoreCase))
         {
-            // A full disk, a read-only file behind the redirection: one line, exit 8. (A reader that left is silent.)
             throw new MemlensException(ExitCode.OutputFailed, $"standard output could not be written ({e.Message.TrimEnd('.')})");
         }
-        return 0;
     }
 
     /// <summary>Large JSON goes straight to stdout's bytes when there is a real stdout; tests get text.</summary>

@@ -43,7 +43,10 @@ internal static class ShellCommands
     private static List<Command> Visible(RootCommand root) => root.Subcommands.Where(c => !c.Hidden).ToList();
 
     private static IEnumerable<string> OptionNames(Command c) =>
-        c.Options.Where(o => !o.Hidden).SelectMany(o => new[] { o.Name }.Concat(o.Aliases)).Distinct().Order(StringComparer.Ordinal);
+        c.Options.Where(o => !o.Hidden).SelectMany(Names).Distinct().Order(StringComparer.Ordinal);
+
+    /// <summary>An option's name and its aliases ("--output", "-o").</summary>
+    private static IEnumerable<string> Names(Option o) => o.Aliases.Prepend(o.Name).Distinct();
 
     private static string Bash(List<Command> commands)
     {
@@ -71,7 +74,7 @@ internal static class ShellCommands
         {
             s.Append($"complete -c memlens -n __fish_use_subcommand -a {c.Name} -d {FishQuote(c.Description)}\n");
             foreach (var o in c.Options.Where(o => !o.Hidden))
-                foreach (var name in new[] { o.Name }.Concat(o.Aliases).Distinct())
+                foreach (var name in Names(o))
                     s.Append($"complete -c memlens -n '__fish_seen_subcommand_from {c.Name}' {(name.StartsWith("--", StringComparison.Ordinal) ? "-l " + name[2..] : "-s " + name[1..])} -d {FishQuote(o.Description)}\n");
         }
         s.Append("complete -c memlens -n 'not __fish_use_subcommand' -a '(__fish_complete_pids) (cat /proc/[0-9]*/comm 2>/dev/null | sort -u)' -F\n");
@@ -94,7 +97,7 @@ internal static class ShellCommands
         {
             s.Append(".TP\n.B ").Append(c.Name).Append('\n').Append(Escape(c.Description)).Append('\n');
             foreach (var o in c.Options.Where(o => !o.Hidden))
-                s.Append(".RS\n.TP\n.B ").Append(Escape(string.Join(", ", new[] { o.Name }.Concat(o.Aliases).Distinct()))).Append('\n').Append(Escape(o.Description)).Append("\n.RE\n");
+                s.Append(".RS\n.TP\n.B ").Append(Escape(string.Join(", ", Names(o)))).Append('\n').Append(Escape(o.Description)).Append("\n.RE\n");
         }
         s.Append(".SH ENVIRONMENT\n.TP\n.B NO_COLOR\nwhen set and not empty, no colour (unless \\-\\-color always).\n");
         s.Append(".TP\n.B COLUMNS\nthe width text is fitted to on a terminal.\n");

@@ -32,15 +32,16 @@ public static class ProcessSweep
         var pids = proc.Pids().Where(p => p > 0).ToList();
         var outcomes = new (SweptProcess? Process, char Outcome)[pids.Count];
         // Each process is independent; the reads are system calls, so both cores help.
-        Parallel.For(0, pids.Count, i => outcomes[i] = One(proc.ProcessDirectory(pids[i]), pids[i], cgroups, executables));
+        Parallel.For(0, pids.Count, i => outcomes[i] = One(proc, pids[i], cgroups, executables));
         var shared = SharedAddressSpaces.Mark(outcomes.Where(o => o.Process is not null).Select(o => o.Process!).ToList());
         return new Result(shared.Processes, outcomes.Count(o => o.Outcome == 'v'), outcomes.Count(o => o.Outcome == 'd'), outcomes.Count(o => o.Outcome == 'k'),
             shared.Shared, shared.Unconfirmed);
     }
 
     /// <summary>One process, or why not: 'v' vanished, 'd' denied, 'k' kernel thread.</summary>
-    private static (SweptProcess?, char) One(string dir, int pid, bool cgroups, bool executables)
+    private static (SweptProcess?, char) One(Sources.ProcRoot proc, int pid, bool cgroups, bool executables)
     {
+        string dir = proc.ProcessDirectory(pid);
         switch (ProcFileReader.TryReadAll(Path.Combine(dir, "status"), out var sb, out int sl))
         {
             case ProcFileReader.Outcome.Read: break;
@@ -55,19 +56,12 @@ public static class ProcessSweep
         var rollupEntry = SmapsFile.Parse(rb.AsSpan(0, rl)).Items.FirstOrDefault();
         if (rollupEntry is null) return (null, 'k');
         var rollup = rollupEntry.Counters;
-        string? exe = executables ? Executable(dir) : null;
+        string? exe = executables ? proc.Executable(pid) : null;
         string? cgroup = cgroups && ProcFileReader.TryReadText(Path.Combine(dir, "cgroup")) is { } cg ? CgroupMembership.Memory(CgroupMembership.Parse(cg))?.Path : null;
         int uid = int.TryParse(status.Text("Uid")?.Split('\t', ' ')[0], out int u) ? u : -1;
         return (new SweptProcess(pid, status.Name ?? "?", exe, uid, (int)(status.Threads ?? 1), cgroup,
             status.VmSize ?? 0, 0, rollup.Rss ?? 0, rollup.Pss ?? 0, (rollup.Private_Clean ?? 0) + (rollup.Private_Dirty ?? 0), rollup.Swap ?? 0,
             rollup.Pss_Anon ?? 0, rollup.Pss_File ?? 0, rollup.Pss_Shmem ?? 0, rollupEntry.Map.Start, rollupEntry.Map.End), 'r');
-    }
-
-    /// <summary>The executable's path (the exe link), or null when it cannot be read.</summary>
-    public static string? Executable(string dir)
-    {
-        try { return new FileInfo(Path.Combine(dir, "exe")).LinkTarget; }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return null; }
     }
 
     /// <summary>

@@ -79,48 +79,6 @@ public sealed class SmapsCounters
         return false;
     }
 
-    /// <summary>Stores a "Key: N kB" line given the key's ASCII bytes; false for keys this type does not know.</summary>
-    public bool TrySet(ReadOnlySpan<byte> key, ulong bytes)
-    {
-        int next = 0;
-        return TrySet(key, bytes, ref next);
-    }
-
-    /// <summary>Stores a "Key: N kB" line; false for keys this type does not know (kept by the caller as unknown).</summary>
-    public bool TrySet(ReadOnlySpan<char> key, ulong bytes)
-    {
-        switch (key)
-        {
-            case "Size": Size = bytes; break;
-            case "KernelPageSize": KernelPageSize = bytes; break;
-            case "MMUPageSize": MMUPageSize = bytes; break;
-            case "Rss": Rss = bytes; break;
-            case "Pss": Pss = bytes; break;
-            case "Pss_Dirty": Pss_Dirty = bytes; break;
-            case "Pss_Anon": Pss_Anon = bytes; break;
-            case "Pss_File": Pss_File = bytes; break;
-            case "Pss_Shmem": Pss_Shmem = bytes; break;
-            case "Shared_Clean": Shared_Clean = bytes; break;
-            case "Shared_Dirty": Shared_Dirty = bytes; break;
-            case "Private_Clean": Private_Clean = bytes; break;
-            case "Private_Dirty": Private_Dirty = bytes; break;
-            case "Referenced": Referenced = bytes; break;
-            case "Anonymous": Anonymous = bytes; break;
-            case "KSM": KSM = bytes; break;
-            case "LazyFree": LazyFree = bytes; break;
-            case "AnonHugePages": AnonHugePages = bytes; break;
-            case "ShmemPmdMapped": ShmemPmdMapped = bytes; break;
-            case "FilePmdMapped": FilePmdMapped = bytes; break;
-            case "Shared_Hugetlb": Shared_Hugetlb = bytes; break;
-            case "Private_Hugetlb": Private_Hugetlb = bytes; break;
-            case "Swap": Swap = bytes; break;
-            case "SwapPss": SwapPss = bytes; break;
-            case "Locked": Locked = bytes; break;
-            default: return false;
-        }
-        return true;
-    }
-
     /// <summary>The counters that measure pages (every one but Size and the page sizes), to divide or subtract them alike.</summary>
     public static readonly IReadOnlyList<(Func<SmapsCounters, ulong?> Get, Action<SmapsCounters, ulong?> Set)> PageAmounts =
     [

@@ -16,8 +16,11 @@ public sealed record TerminalLayout(int? Width = null, bool Wide = false, bool C
     /// <summary>Below this, a terminal is taken to be this wide: a table cannot be made readable in fewer columns.</summary>
     public const int Narrowest = 40;
 
-    /// <summary>Where paragraphs wrap: the terminal's width, or 100 columns in a file.</summary>
-    public int TextWidth => Width is int w ? Math.Max(Narrowest, w) : 100;
+    /// <summary>Where paragraphs wrap in a file or a pipe.</summary>
+    public const int FileWidth = 100;
+
+    /// <summary>Where paragraphs wrap: the terminal's width, or <see cref="FileWidth"/> in a file.</summary>
+    public int TextWidth => Width is int w ? Math.Max(Narrowest, w) : FileWidth;
 
     /// <summary>The width a table must fit in, or null when it may be as wide as its contents.</summary>
     public int? TableWidth => Width is int w ? Math.Max(Narrowest, w) : null;

@@ -9,8 +9,6 @@ namespace Memlens.Reporting.Terminal;
 /// <summary>The default view of `memlens report`: headline, breakdown by kind and owner, findings, checks, warnings.</summary>
 public static class TerminalReportWriter
 {
-    public const int Width = 100;
-
     public static void Write(Report r, TextWriter w, int ownersPerKind = 8, TerminalLayout? layout = null)
     {
         layout ??= TerminalLayout.Plain;

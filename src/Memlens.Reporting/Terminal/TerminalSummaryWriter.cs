@@ -12,7 +12,7 @@ public static class TerminalSummaryWriter
 {
     public static void Write(Report r, TextWriter w, TerminalLayout layout)
     {
-        int width = Math.Min(layout.TextWidth, 100) - 20;   // "  VSZ [" and "] 1023.9 MiB" around the bar
+        int width = Math.Min(layout.TextWidth, TerminalLayout.FileWidth) - 20;   // "  VSZ [" and "] 1023.9 MiB" around the bar
         w.WriteLine("AT A GLANCE");
         Bar(w, "VSZ", r.Kinds.Select(k => (k.Kind, k.Numbers.Virtual)).ToList(), r.Totals.Virtual, width, layout);
         if (r.Totals.Rss is ulong rss) Bar(w, "RSS", r.Kinds.Select(k => (k.Kind, k.Numbers.Rss ?? 0)).ToList(), rss, width, layout);
