@@ -33,9 +33,10 @@ internal static class GoCommand
         var p = report.Process;
         return Output.Emit(console, parse, report.Go, Output.TextAndJson(ReportJsonContext.Default.GoReport, (go, w) =>
         {
-            w.WriteLine($"memlens go: {p.Comm ?? (p.Exe is null ? "?" : Path.GetFileName(p.Exe))} (pid {p.Pid}), {p.Source}");
+            var layout = Output.Layout(console, parse);
+            Text.WriteLine(w, $"memlens go: {p.Comm ?? (p.Exe is null ? "?" : Path.GetFileName(p.Exe))} (pid {p.Pid}), {p.Source}", layout);
             w.WriteLine();
-            TerminalGoWriter.Write(go, w, Output.Layout(console, parse));
+            TerminalGoWriter.Write(go, w, layout);
         }));
     }
 }

@@ -9,7 +9,7 @@ public static class TerminalCgroupWriter
     public static void Write(CgroupReport r, TextWriter w, int processes = 10, TerminalLayout? layout = null)
     {
         layout ??= TerminalLayout.Plain;
-        w.WriteLine($"memlens cgroup: {r.Directory} (cgroup {r.Version})");
+        Text.WriteLine(w, $"memlens cgroup: {r.Directory} (cgroup {r.Version})", layout);
         var t = new TextTable("figure", "bytes", "", "meaning") { LeftAligned = new HashSet<int> { 0, 3 }, Elastic = 3, WrapsElastic = true, DropFirst = [1] };
         foreach (var f in r.Figures) t.Add(f.Name, f.Bytes is ulong b ? b.ToString("N0", CultureInfo.InvariantCulture) : "-", Size(f.Bytes), f.Meaning);
         t.WriteTo(w, layout);

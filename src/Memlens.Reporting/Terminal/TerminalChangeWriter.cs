@@ -7,14 +7,15 @@ public static class TerminalChangeWriter
 {
     public static void WriteThreads(ThreadsReport r, TextWriter w, TerminalLayout? layout = null)
     {
-        w.WriteLine($"memlens threads: {r.Process.Comm} (pid {r.Process.Pid}), {r.Process.Source}: {r.Threads.Count} thread(s)");
+        layout ??= TerminalLayout.Plain;
+        Text.WriteLine(w, $"memlens threads: {r.Process.Comm} (pid {r.Process.Pid}), {r.Process.Source}: {r.Threads.Count} thread(s)", layout);
         var t = new TextTable("tid", "name", "stack", "size", "resident", "guard", "where", "found by")
         { LeftAligned = new HashSet<int> { 1, 2, 6, 7 }, Elastic = 6, DropFirst = [7, 5, 2] };
         foreach (var x in r.Threads)
             t.Add(x.Tid.ToString(System.Globalization.CultureInfo.InvariantCulture), x.Name ?? "?", x.StackRange ?? "?", Size(x.StackSize), Size(x.StackResident),
                 x.GuardSize is null ? "none" : Size(x.GuardSize), x.Where, x.How);
-        t.WriteTo(w, layout ?? TerminalLayout.Plain);
-        w.WriteLine($"note: {r.ArenaNote}");
+        t.WriteTo(w, layout);
+        Text.WriteLine(w, $"note: {r.ArenaNote}", layout);
     }
 
     public static void WriteDiff(DiffReport d, TextWriter w, bool regions = true, TerminalLayout? layout = null)

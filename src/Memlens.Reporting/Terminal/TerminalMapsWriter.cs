@@ -23,9 +23,9 @@ public static class TerminalMapsWriter
         {
             w.WriteLine();
             w.WriteLine("EVIDENCE");
-            foreach (var r in regions) w.WriteLine($"  {r.Start}-{r.End}: {r.Evidence}");
+            foreach (var r in regions) Text.WriteLine(w, $"  {r.Start}-{r.End}: {r.Evidence}", layout, continuation: "    ");
         }
         var total = Figures.Sum(regions.Select(r => r.Numbers));
-        w.WriteLine($"{regions.Count} mappings: virtual {Size(total.Virtual)}, rss {Size(total.Rss)}, pss {Size(total.Pss)}, private {Size(total.Private)}, swap {Size(total.Swap)}");
+        Text.WriteLine(w, $"{regions.Count} mappings: virtual {Size(total.Virtual)}, rss {Size(total.Rss)}, pss {Size(total.Pss)}, private {Size(total.Private)}, swap {Size(total.Swap)}", layout);
     }
 }

@@ -9,7 +9,7 @@ public static class TerminalStraceWriter
     public static void Write(StraceReport r, TextWriter w, bool regions, TerminalLayout? layout = null)
     {
         layout ??= TerminalLayout.Plain;
-        w.WriteLine($"memlens strace: {r.Log}: {r.Lines:N0} lines, {r.Processes.Count} process(es){(r.GarbageLines > 0 ? $", {r.GarbageLines} unreadable line(s)" : "")}{(r.StoppedAt is null ? "" : $"; replayed up to {r.StoppedAt}")}");
+        Text.WriteLine(w, $"memlens strace: {r.Log}: {r.Lines:N0} lines, {r.Processes.Count} process(es){(r.GarbageLines > 0 ? $", {r.GarbageLines} unreadable line(s)" : "")}{(r.StoppedAt is null ? "" : $"; replayed up to {r.StoppedAt}")}", layout);
         if (r.DroppedExitedProcesses > 0) w.WriteLine($"({r.DroppedExitedProcesses} earlier exited processes were replayed but not kept)");
         w.WriteLine("Mappings the kernel makes at execve (the executable, the dynamic loader, [stack], [vdso]) are not system calls and are not in the log.");
         foreach (var p in r.Processes)

@@ -10,7 +10,7 @@ public static class TerminalTopWriter
     {
         layout ??= TerminalLayout.Plain;
         var t = r.Totals;
-        w.WriteLine($"memlens top: {t.Processes} processes by {r.By}, sorted by {r.Sort}; Σ PSS {Size(t.Pss)} (RAM the processes use, shared pages split), Σ USS {Size(t.Uss)}, Σ swap {Size(t.Swap)}");
+        Text.WriteLine(w, $"memlens top: {t.Processes} processes by {r.By}, sorted by {r.Sort}; Σ PSS {Size(t.Pss)} (RAM the processes use, shared pages split), Σ USS {Size(t.Uss)}, Σ swap {Size(t.Swap)}", layout);
         if (r.SharedAddressSpaces > 0) w.WriteLine($"({r.SharedAddressSpaces} process(es) share another pid's address space (clone with CLONE_VM, not a thread): their memory is counted once, at that pid)");
         if (r.UnconfirmedSharing > 0) w.WriteLine($"({r.UnconfirmedSharing} pair(s) of processes look alike but kcmp(2) could not compare them: if they share an address space it is counted twice)");
         if (r.Vanished + r.Denied > 0) w.WriteLine($"({r.Vanished} exited during the sweep, {r.Denied} could not be read (permission denied: another user's or namespace's processes); {r.KernelThreads} kernel threads have no memory of their own)");

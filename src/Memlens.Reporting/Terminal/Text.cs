@@ -44,7 +44,7 @@ public static class Text
     public static IEnumerable<string> Wrap(string text, int width)
     {
         var line = new System.Text.StringBuilder();
-        foreach (var word in text.Split(' '))
+        foreach (var word in WordsKeepingSizes(text))
         {
             if (line.Length > 0 && line.Length + 1 + word.Length > width)
             {
@@ -55,6 +55,21 @@ public static class Text
             line.Append(word);
         }
         if (line.Length > 0) yield return line.ToString();
+    }
+
+    private static readonly HashSet<string> Units = new(StringComparer.Ordinal) { "B", "KiB", "MiB", "GiB", "TiB", "KiB,", "MiB,", "GiB,", "TiB,", "B,", "KiB)", "MiB)", "GiB)", "B)" };
+
+    /// <summary>The words of a line, a size's number and unit ("15.4 MiB") kept as one so a wrap never parts them.</summary>
+    private static IEnumerable<string> WordsKeepingSizes(string text)
+    {
+        string? held = null;
+        foreach (var word in text.Split(' '))
+        {
+            if (held is not null && Units.Contains(word) && held.Length > 0 && char.IsDigit(held[^1])) { yield return held + " " + word; held = null; continue; }
+            if (held is not null) yield return held;
+            held = word;
+        }
+        if (held is not null) yield return held;
     }
 
     /// <summary>One identity check: "[ok] name: expected … B, actual … B", then its explanation, wrapped and indented.</summary>

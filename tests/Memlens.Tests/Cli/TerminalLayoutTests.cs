@@ -5,8 +5,12 @@ using Memlens.Tests.Support;
 namespace Memlens.Tests.Cli;
 
 /// <summary>What decides the terminal view: the terminal's width, --wide, --color, NO_COLOR, and a file or a pipe.</summary>
-public sealed partial class TerminalLayoutTests
+public sealed partial class TerminalLayoutTests : IDisposable
 {
+    private readonly TempDirectories _temp = new();
+
+    public void Dispose() => _temp.Dispose();
+
     [Theory]
     [InlineData(80, "auto", null, null, true)]
     [InlineData(80, "auto", "1", null, false)]      // NO_COLOR set: no colour
@@ -47,17 +51,18 @@ public sealed partial class TerminalLayoutTests
     public void Other_tables_fit_a_narrow_terminal_too(string command)
     {
         var o = new StringWriter();
-        Assert.Equal(0, Memlens.Cli.Program.Run([command, Fixtures.Dir("c-threads"), "--color", "never"], new CliConsole(o, new StringWriter(), outWidth: 72)));
+        Assert.Equal(0, Memlens.Cli.Program.Run([command, _temp.CopyFixtureDeep("c-threads"), "--color", "never"], new CliConsole(o, new StringWriter(), outWidth: 72)));
         var table = o.ToString().Split('\n').Where(l => l.Contains("  ", StringComparison.Ordinal)).ToList();
         Assert.NotEmpty(table);
-        Assert.All(table, line => Assert.True(line.Length <= 72, line));
+        // Every line fits, the header naming the snapshot's long path too (a single word longer than the line stays whole).
+        Assert.All(o.ToString().Split('\n'), line => Assert.True(line.Length <= 72 || !line.Trim().Contains(' '), line));
     }
 
     [Fact]
     public void The_go_sections_prose_is_wrapped_to_fit_not_cut()
     {
         var narrow = new StringWriter();
-        Assert.Equal(0, Memlens.Cli.Program.Run(["go", Fixtures.Dir("go-cgo-http"), "--color", "never"], new CliConsole(narrow, new StringWriter(), outWidth: 80)));
+        Assert.Equal(0, Memlens.Cli.Program.Run(["go", _temp.CopyFixtureDeep("go-cgo-http"), "--color", "never"], new CliConsole(narrow, new StringWriter(), outWidth: 80)));
         var pipe = new StringWriter();
         Assert.Equal(0, Memlens.Cli.Program.Run(["go", Fixtures.Dir("go-cgo-http")], new CliConsole(pipe, new StringWriter())));
         Assert.All(narrow.ToString().Split('\n'), line => Assert.True(line.Length <= 80 || !line.Trim().Contains(' '), line));

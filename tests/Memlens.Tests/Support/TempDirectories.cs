@@ -21,6 +21,19 @@ public sealed class TempDirectories : IDisposable
         return copy;
     }
 
+    /// <summary>A copy of a captured fixture under a long path, so a test of line widths does not depend on where the repository is.</summary>
+    public string CopyFixtureDeep(string fixture)
+    {
+        string copy = Path.Combine(New("memlens-fixture-"), "a-directory-name-long-enough-that-no-header-line-naming-it-fits-in-eighty-columns", fixture);
+        foreach (var file in Directory.EnumerateFiles(Fixtures.Dir(fixture), "*", SearchOption.AllDirectories))
+        {
+            string to = Path.Combine(copy, Path.GetRelativePath(Fixtures.Dir(fixture), file));
+            Directory.CreateDirectory(Path.GetDirectoryName(to)!);
+            File.Copy(file, to);
+        }
+        return copy;
+    }
+
     public void Dispose()
     {
         foreach (var d in _dirs) Directory.Delete(d, recursive: true);
