@@ -3,6 +3,8 @@
 // Prints "ready" once every thread has allocated, then sleeps until killed.
 // With the argument "merge", the large block is marked MADV_NOHUGEPAGE like a MAP_STACK mapping (Linux >= 6.7), so the
 // first thread's stack, mapped right below it, merges with it into one VMA, as every stack may on older kernels.
+// With the argument "table", an 8 MiB anonymous mapping (a table some library maps for itself) is made first, so the
+// malloc chunks mapped after it, right below, merge with it into one VMA: chunks at the bottom, the table above.
 #include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -13,7 +15,7 @@
 
 #define THREADS 4
 static pthread_barrier_t ready;
-void *volatile keep[THREADS + 2];   // volatile: the compiler may not elide the allocations
+void *volatile keep[THREADS + 3];   // volatile: the compiler may not elide the allocations
 
 static void *worker(void *arg) {
     char name[16];
@@ -31,6 +33,11 @@ static void *worker(void *arg) {
 
 int main(int argc, char **argv) {
     pthread_barrier_init(&ready, NULL, THREADS + 1);
+    if (argc > 1 && strcmp(argv[1], "table") == 0) {
+        char *table = mmap(NULL, 8 << 20, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        for (int i = 0; i < 16; i++) table[i * 4096] = 5;   // 16 resident pages, for the division to show
+        keep[THREADS + 2] = table;
+    }
     char *big = malloc(4 << 20);         // above the mmap threshold: its own mapping
     memset(big, 3, 4 << 20);
     keep[THREADS] = big;

@@ -22,7 +22,7 @@ public static class Analyzer
         bool withFindings = true, IReadOnlyList<IRuntimeModule>? modules = null)
     {
         var warnings = new List<string>(s.Warnings);
-        var regions = MergedStackSplitter.Split(s, warnings) ?? s.TakeRegions();
+        var regions = MergedVmaSplitter.Split(s, warnings) ?? s.TakeRegions();
         IReadOnlyList<(string Source, string Text)> pages = [.. s.MetricsPages, .. metrics ?? []];
         var signals = new RuntimeSignals(s, regions, pages);
         var runtimes = Classifier.Classify(signals, modules);

@@ -35,6 +35,16 @@ public interface IMallocArena
     string Allocator { get; }
 }
 
+/// <summary>
+/// An owner that is one of a few, which the evidence at hand cannot tell apart (a copy of /proc without the process's
+/// memory): its label names every candidate, and a fuller view may only ever name one of them.
+/// </summary>
+public interface IUndecidedOwner
+{
+    /// <summary>Whether <paramref name="decided"/>, an owner a fuller view gave the same memory, is one of the candidates.</summary>
+    bool Admits(Owner decided);
+}
+
 /// <summary>A thread's own stack (and its guard), known by the thread.</summary>
 public sealed record ThreadStackOwner(int Tid, string? Name, bool IsMain) : Owner
 {

@@ -210,6 +210,55 @@ public class RuntimeModuleTests
     }
 
     [Fact]
+    public void G1s_mark_stack_merged_with_the_first_mark_bitmaps_head_is_gc_data()
+    {
+        // The layout of a java -Xmx1g (JDK 17, G1) whose 32 MiB mark stack fell on a 4 MiB boundary, right below the first
+        // 16 MiB bitmap (NMT detail: GC 32768KB at 7fcba5400000, then GC 16384KB twice, committed 6048KB + 32KB each).
+        var s = Synthetic.Process("""
+            c0000000-d7a00000 rw-p 00000000 00:00 0
+            d7a00000-ffe00000 ---p 00000000 00:00 0
+            ffe00000-100000000 rw-p 00000000 fe:00 5 /usr/lib/jvm/java-17-openjdk-amd64/lib/server/classes.jsa
+            7fcba5400000-7fcba79e8000 rw-p 00000000 00:00 0
+            7fcba79e8000-7fcba83f8000 ---p 00000000 00:00 0
+            7fcba83f8000-7fcba89e8000 rw-p 00000000 00:00 0
+            7fcba89e8000-7fcba93f8000 ---p 00000000 00:00 0
+            7fcba93f8000-7fcba9400000 rw-p 00000000 00:00 0
+            7fcbb8000000-7fcbb9000000 r-xp 00000000 08:01 9 /usr/lib/jvm/java-17-openjdk-amd64/lib/server/libjvm.so
+            """, cmdline: ["java", "-Xmx1g", "-XX:+UseG1GC", "Main"]);
+        var a = Alone(new JvmModule(), s);
+        Assert.Equal(JvmOwner.Heap, At(a, 0xc0000000).Owner);
+        Assert.Equal(JvmOwner.GcData, At(a, 0x7fcba5400000).Owner);
+        Assert.Contains("mark stack", At(a, 0x7fcba5400000).Evidence, StringComparison.Ordinal);
+        Assert.Equal(JvmOwner.GcData, At(a, 0x7fcba79e8000).Owner);
+        Assert.Equal(JvmOwner.GcData, At(a, 0x7fcba83f8000).Owner);
+        Assert.Equal(JvmOwner.GcData, At(a, 0x7fcba89e8000).Owner);
+        Assert.Equal("GarbageFirst", JvmFacts.CollectorFromOptions(["-XX:+UseParallelGC", "-XX:+UseG1GC"]));
+        Assert.Null(JvmFacts.CollectorFromOptions(["-Xmx1g"]));
+    }
+
+    [Fact]
+    public void Parallels_mark_bitmap_and_a_start_array_under_a_small_code_heaps_head_are_gc_data()
+    {
+        // From a java -Xmx256m -XX:+UseParallelGC (JDK 17): NMT detail has GC 8192KB (heap/32, the mark bitmap) committed
+        // whole, and GC 20KB + GC 344KB (heap/768, the object start array) right below a 48 KiB code heap whose 20 KiB
+        // head merged with them.
+        var s = Synthetic.Process("""
+            f0000000-100000000 rw-p 00000000 00:00 0
+            7f64e0c00000-7f64e1400000 rw-p 00000000 00:00 0
+            7f64fe18c000-7f64fe1ec000 rw-p 00000000 00:00 0
+            7f64fe1ec000-7f64fe1f3000 ---p 00000000 00:00 0
+            7f64fe1f3000-7f64fe1ff000 r--p 00000000 fe:00 7 /usr/lib/jvm/java-17-openjdk-amd64/lib/libjava.so
+            7f8000000000-7f8001000000 r-xp 00000000 08:01 9 /usr/lib/jvm/java-17-openjdk-amd64/lib/server/libjvm.so
+            """, cmdline: ["java", "-Xmx256m", "-XX:+UseParallelGC", "Main"]);
+        var a = Alone(new JvmModule(), s);
+        Assert.Equal(JvmOwner.GcData, At(a, 0x7f64e0c00000).Owner);
+        Assert.Contains("Parallel's mark bitmap", At(a, 0x7f64e0c00000).Evidence, StringComparison.Ordinal);
+        Assert.Equal(JvmOwner.CodeCache, At(a, 0x7f64fe1ec000).Owner);
+        Assert.Equal(JvmOwner.GcData, At(a, 0x7f64fe18c000).Owner);
+        Assert.Contains("committed head of the small code heap above", At(a, 0x7f64fe18c000).Evidence, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Shared_memory_by_its_file()
     {
         var a = Alone(new SharedMemoryModule(), Synthetic.Process("7f9000000000-7f9000100000 rw-s 00000000 00:1a 3 /dev/shm/pool\n"));
@@ -271,7 +320,7 @@ public class RuntimeModuleTests
     }
 
     [Fact]
-    public void Python_arenas_without_memory_are_whole_arenas_inferred()
+    public void Python_arenas_without_memory_are_whole_arenas_inferred_and_a_merged_mapping_names_both_candidates()
     {
         var s = Synthetic.Process("""
             7f6800000000-7f6800300000 rw-p 00000000 00:00 0
@@ -281,8 +330,12 @@ public class RuntimeModuleTests
         var a = Alone(new PythonModule(), s);
         Assert.Equal(PymallocArenas.Instance, At(a, 0x7f6800000000).Owner);
         Assert.Equal(Confidence.Inferred, At(a, 0x7f6800000000).Confidence);
-        Assert.Equal(Kinds.Unattributed, At(a, 0x7f6800400000).Kind);
-        Assert.Contains("cannot be told apart", At(a, 0x7f6800400000).Hint, StringComparison.Ordinal);
+        // 1.2 MiB: an arena merged with a malloc'd block, or blocks alone; both candidates named, neither guessed.
+        Assert.Equal(PythonObjectMemoryUndecided.Instance, At(a, 0x7f6800400000).Owner);
+        Assert.Equal(Confidence.Inferred, At(a, 0x7f6800400000).Confidence);
+        Assert.Contains("cannot be told apart", At(a, 0x7f6800400000).Evidence, StringComparison.Ordinal);
+        Assert.True(PythonObjectMemoryUndecided.Instance.Admits(PymallocArenas.Instance));
+        Assert.False(PythonObjectMemoryUndecided.Instance.Admits(new ThreadStackOwner(1, "python3", true)));
     }
 
     [Fact]

@@ -13,7 +13,7 @@ public sealed class GlibcModule : IRuntimeModule
     public RuntimeIdentification? Identify(RuntimeSignals signals)
     {
         var evidence = new List<string>();
-        if ((signals.MappedLibrary("libc.so") ?? signals.MappedLibrary("libc-2.")) is { } libc) evidence.Add($"{libc} is mapped");
+        if (signals.MappedFiles.FirstOrDefault(GlibcNames.IsLibc) is { } libc) evidence.Add($"{libc} is mapped");
         // In an strace log without -y paths nothing names libc, but the executable asks for glibc's loader.
         if (signals.ExeLayout?.Interpreter is { } interp && interp.Contains("/ld-linux", StringComparison.Ordinal))
             evidence.Add($"the executable's interpreter is {interp}");

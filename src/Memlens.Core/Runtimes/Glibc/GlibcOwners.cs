@@ -6,6 +6,13 @@ public static class GlibcNames
 {
     public const string Module = "glibc";
     public const string Allocator = "glibc malloc";
+
+    /// <summary>glibc's C library by its file name: libc.so.6, or libc-2.NN.so before glibc 2.34.</summary>
+    public static bool IsLibc(string path)
+    {
+        var name = System.IO.Path.GetFileName(path.AsSpan());
+        return name.StartsWith("libc.so", StringComparison.Ordinal) || name.StartsWith("libc-2.", StringComparison.Ordinal);
+    }
 }
 
 /// <summary>One of glibc's non-main malloc arenas, known by the arena's address (its first heap's 64 MiB boundary).</summary>

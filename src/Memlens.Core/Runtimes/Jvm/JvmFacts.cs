@@ -33,7 +33,7 @@ public sealed record JvmFacts(
         if (perf?.String("java.rt.vmArgs") is { } vmArgs) args.AddRange(vmArgs.Split(' ', StringSplitOptions.RemoveEmptyEntries));
         if (perf?.String("java.rt.vmFlags") is { } vmFlags) args.AddRange(vmFlags.Split(' ', StringSplitOptions.RemoveEmptyEntries));
 
-        string? collector = perf?.String("sun.gc.policy.name") ?? perf?.String("sun.gc.collector.0.name");
+        string? collector = perf?.String("sun.gc.policy.name") ?? perf?.String("sun.gc.collector.0.name") ?? CollectorFromOptions(args);
         ulong? heap = HeapFromPerfData(perf, collector);
         string heapSource = "the JVM's perf-data counters (sun.gc.generation.*.maxCapacity)";
         if (heap is null && Option(args, "-Xmx", "-XX:MaxHeapSize=") is ulong xmx) (heap, heapSource) = (xmx, "-Xmx on the command line");
@@ -48,6 +48,21 @@ public sealed record JvmFacts(
         ulong? metaspace = perf?.Number("sun.gc.metaspace.maxCapacity") is long m && m > (long)(ccsFromPerf ?? 0) && ccsFromPerf is ulong cc ? (ulong)m - cc : null;
         return new JvmFacts(perf, heap, heapSource, ccs, ccsSource, code, codeSource, metaspace, collector, perf?.String("java.property.java.version"));
     }
+
+    /// <summary>
+    /// The collector an option chose (the JVM takes the last), named as the perf-data file's sun.gc.policy.name names
+    /// it; null when none is chosen, since the default depends on the JDK (Parallel up to 8, G1 from 9 on a machine of
+    /// two or more CPUs and 1792 MiB or more, else Serial).
+    /// </summary>
+    public static string? CollectorFromOptions(IEnumerable<string> args) => args.Select(a => a switch
+    {
+        "-XX:+UseG1GC" => "GarbageFirst",
+        "-XX:+UseParallelGC" or "-XX:+UseParallelOldGC" => "ParScav:MSC",
+        "-XX:+UseSerialGC" => "Copy:MSC",
+        "-XX:+UseZGC" => "Z",
+        "-XX:+UseShenandoahGC" => "Shenandoah",
+        _ => null,
+    }).LastOrDefault(c => c is not null);
 
     /// <summary>
     /// G1 reports every generation at the whole heap, padded by 8 bytes per space (G1MonitoringSupport): the heap is the

@@ -150,37 +150,52 @@ public sealed class JvmRule : IClassificationRule
     /// a committed head and a reserved tail whose sum is that size (give or take a neighbour the kernel merged, 2 MiB).
     /// G1's concurrent mark stack is 32 MiB (MarkStackSize 4M entries of 8 bytes).
     /// </summary>
+    private const ulong MarkStack = 32 * Bytes.MiB;
+
     private static void ClaimGcTables(ClassificationContext context, JvmFacts facts, ulong heap)
     {
-        ulong card = heap / 512, bitmap = heap / 64, startArray = heap / 768;
-        // Allow for a neighbour the kernel merged, in proportion: a small heap's tables are small.
-        static ulong Slop(ulong target) => Math.Min(2 * Bytes.MiB, target / 16);
+        ulong card = heap / 512, bitmap = heap / 64, startArray = heap / 768, parallelBitmap = heap / 32;
+        // Allow for a neighbour the kernel merged, in proportion (a small heap's tables are small), and at least for a
+        // small table of a few pages beside it (Parallel's region table is heap/12800).
+        static ulong Slop(ulong target) => Math.Min(2 * Bytes.MiB, Math.Max(target / 16, 32 * Bytes.KiB));
         bool g1 = facts.Collector is { } c && (c == "GarbageFirst" || c.StartsWith("G1", StringComparison.Ordinal));
+        // Parallel ("ParScav:MSC") commits its mark bitmap whole: two bits per heap word, heap/32 (parMarkBitMap.cpp).
+        bool parallel = facts.Collector?.StartsWith("ParScav", StringComparison.Ordinal) == true;
         foreach (var run in context.UnclaimedAnonymousRuns().ToList())
         {
             for (int i = 0; i < run.Count; i++)
             {
                 var r = run[i];
-                if (g1 && r.Size == 32 * Bytes.MiB && !r.Map.NoAccess && r.Start % (32 * Bytes.MiB) == 0)
+                // Mapped with a plain mmap: on whatever boundary the kernel found (32 MiB and 4 MiB seen). A malloc'd
+                // block of 32 MiB is a page larger.
+                if (g1 && r.Size == MarkStack && !r.Map.NoAccess)
                 {
-                    context.Claim(r, JvmOwner.GcData, "mark stack", "an rw mapping of exactly 32 MiB on a 32 MiB boundary in a G1 JVM: G1's concurrent mark stack (MarkStackSize)", Confidence.Inferred);
+                    context.Claim(r, JvmOwner.GcData, "mark stack", "an rw mapping of exactly 32 MiB in a G1 JVM: G1's concurrent mark stack (MarkStackSize)", Confidence.Inferred);
                     continue;
                 }
                 // A table the heap's whole size is committed for (a small heap) has no reserved tail: one rw mapping of
                 // heap/512 (card table) or heap/768 (Parallel's object start array), unless a malloc chunk header says otherwise.
                 // (Not right after a file's writable segment: that place is a library's bss.)
+                // The top of it may be a small code heap's 20 KiB head, merged (ClaimCodeStubs owns the reserved rest above).
+                bool codeHeadOnTop = IsSmallCodeHeapTail(context.Next(r)) && r.Size > SmallCodeHeapHead;
+                ulong table = codeHeadOnTop ? r.Size - SmallCodeHeapHead : r.Size;
                 if (!r.Map.NoAccess && (i + 1 >= run.Count || !run[i + 1].Map.NoAccess) && !AfterFileData(context, r)
-                    && (Near(r.Size, card, Slop(card)) || Near(r.Size, startArray, Slop(startArray)))
+                    && (Near(table, card, Slop(card)) || Near(table, startArray, Slop(startArray)) || (parallel && Near(table, parallelBitmap, Slop(parallelBitmap))))
                     && Glibc.GlibcMmapChunkRule.Walk(context.Snapshot.Memory, r.Start, r.Size, context.PageSize).Chunks == 0)
                 {
+                    string code = codeHeadOnTop ? $"; its top {Bytes.Format(SmallCodeHeapHead)} is the committed head of the small code heap above, merged into it" : "";
+                    string bitmapToo = parallel ? $", or heap/32 ({Bytes.Format(parallelBitmap)}, Parallel's mark bitmap)" : "";
                     context.Claim(r, JvmOwner.GcData, "committed",
-                        $"an rw mapping of {Bytes.Format(r.Size)} ≈ heap/512 ({Bytes.Format(card)}, a card table) or heap/768 ({Bytes.Format(startArray)}, an object start array) for the {Bytes.Format(heap)} heap, committed whole", Confidence.Inferred);
+                        $"an rw mapping of {Bytes.Format(table)} ≈ heap/512 ({Bytes.Format(card)}, a card table) or heap/768 ({Bytes.Format(startArray)}, an object start array){bitmapToo} for the {Bytes.Format(heap)} heap, committed whole{code}", Confidence.Inferred);
                     continue;
                 }
                 // A reserved tail of a few pages is a thread's guard below the next stack, not a table's uncommitted part.
                 if (i + 1 >= run.Count || r.Map.NoAccess || !run[i + 1].Map.NoAccess || run[i + 1].Size < 64 * Bytes.KiB) continue;
                 ulong pair = r.Size + run[i + 1].Size;
+                // G1's mark stack, mapped just before the first bitmap and not always on a 32 MiB boundary, merges with its head.
+                bool markStackBelow = g1 && r.Size > MarkStack && Near(pair - MarkStack, bitmap, Slop(bitmap));
                 string? what = Near(pair, bitmap, Slop(bitmap)) ? $"heap/64 = {Bytes.Format(bitmap)}: a mark bitmap"
+                    : markStackBelow ? $"32 MiB (G1's concurrent mark stack, MarkStackSize) and heap/64 = {Bytes.Format(bitmap)} (a mark bitmap), the stack and the bitmap's head merged into one mapping"
                     : Near(pair, card, Slop(card)) ? $"heap/512 = {Bytes.Format(card)}: a card table, block offset table or card counts table" : null;
                 if (what is null) continue;
                 string why = $"a committed head ({Bytes.Format(r.Size)}) and reserved tail of {Bytes.Format(pair)} together ≈ {what}, for the {Bytes.Format(heap)} heap ({(facts.MaxHeap is null ? "its reservation as found" : facts.MaxHeapSource)}); committed in proportion to the heap";
@@ -195,6 +210,11 @@ public sealed class JvmRule : IClassificationRule
     /// Besides the code cache, HotSpot (JDK 17) reserves small code heaps: two of 940 KiB and one of 48 KiB, each with a
     /// committed 20 KiB head (NMT "Code"); the head may merge with the rw mapping below it, the reserved rest does not.
     /// </summary>
+    private const ulong SmallCodeHeapHead = 20 * Bytes.KiB;
+
+    private static bool IsSmallCodeHeapTail(Region? r) =>
+        r?.Attribution is { Detail: "reserved (small code heap)" } a && a.Owner == JvmOwner.CodeCache;
+
     private static void ClaimCodeStubs(ClassificationContext context)
     {
         foreach (var r in context.Regions)
@@ -202,9 +222,9 @@ public sealed class JvmRule : IClassificationRule
             if (context.IsClaimed(r) || !r.IsPrivateAnonymous || !r.Map.NoAccess || r.Size is not (920 * Bytes.KiB or 28 * Bytes.KiB)) continue;
             var head = context.Previous(r);
             if (head is null || !context.Adjacent(head, r) || !head.IsPrivateAnonymous || head.Map.NoAccess) continue;
-            string why = $"a reserved {Bytes.Format(r.Size)} above a committed head: one of HotSpot's small code heaps ({Bytes.Format(r.Size + 20 * Bytes.KiB)} with a 20 KiB head; NMT counts them under Code)";
+            string why = $"a reserved {Bytes.Format(r.Size)} above a committed head: one of HotSpot's small code heaps ({Bytes.Format(r.Size + SmallCodeHeapHead)} with a {Bytes.Format(SmallCodeHeapHead)} head; NMT counts them under Code)";
             context.Claim(r, JvmOwner.CodeCache, "reserved (small code heap)", why, Confidence.Inferred);
-            if (!context.IsClaimed(head) && head.Size == 20 * Bytes.KiB) context.Claim(head, JvmOwner.CodeCache, "committed (small code heap)", why, Confidence.Inferred);
+            if (!context.IsClaimed(head) && head.Size == SmallCodeHeapHead) context.Claim(head, JvmOwner.CodeCache, "committed (small code heap)", why, Confidence.Inferred);
         }
     }
 

@@ -16,6 +16,19 @@ public sealed record PymallocArenas : Owner, IMallocArena
     public string Allocator => "pymalloc";
 }
 
+/// <summary>
+/// In a Python process, an anonymous rw mapping larger than an arena that is not a whole number of arenas, seen without
+/// the process's memory: arenas the kernel merged with a block malloc'd for a large object (a list's item array, a
+/// bytes buffer), or such blocks alone. Both hold the program's objects; which bytes are which needs the memory.
+/// </summary>
+public sealed record PythonObjectMemoryUndecided : Owner, IUndecidedOwner
+{
+    public static readonly PythonObjectMemoryUndecided Instance = new();
+    public override string Kind => Kinds.Python;
+    public override string Label => "pymalloc arenas or malloc'd blocks (not told apart)";
+    public bool Admits(Owner decided) => decided is IMallocArena;
+}
+
 public sealed partial class PythonModule : IRuntimeModule
 {
     public const string ModuleName = "python";
@@ -44,10 +57,14 @@ public sealed partial class PythonModule : IRuntimeModule
     public IEnumerable<Finding> Findings(FindingContext context)
     {
         var arenas = context.Breakdown.AllOwners.FirstOrDefault(o => o.Owner is PymallocArenas);
-        if (arenas is null) yield break;
-        yield return new Finding("CPython object memory (pymalloc)", arenas.Figures.Virtual,
-            $"{Format(arenas.Figures.Virtual)} ({Format(arenas.Figures.Rss)} resident) is in pymalloc arenas: Python objects of 512 bytes or less. An arena goes back to the OS only when every object in it is freed, so a few long-lived objects can pin many arenas; sys._debugmallocstats() shows the arenas from inside, and tracemalloc shows who allocates. Larger objects are malloc'd (native-heap).")
-        { About = [arenas.Owner] };
+        var undecided = context.Breakdown.AllOwners.FirstOrDefault(o => o.Owner is PythonObjectMemoryUndecided);
+        if (arenas is null && undecided is null) yield break;
+        var both = Figures.Sum(new[] { arenas, undecided }.OfType<Accounting.OwnerGroup>().Select(o => o.Figures));
+        string split = undecided is null ? ""
+            : $" Of it, {Format(undecided.Figures.Virtual)} is in mappings that hold arenas, large malloc'd objects or both, which only the process's memory tells apart (memlens on the live process reads it).";
+        yield return new Finding("CPython object memory (pymalloc)", both.Virtual,
+            $"{Format(both.Virtual)} ({Format(both.Rss)} resident) is in pymalloc arenas: Python objects of 512 bytes or less. An arena goes back to the OS only when every object in it is freed, so a few long-lived objects can pin many arenas; sys._debugmallocstats() shows the arenas from inside, and tracemalloc shows who allocates. Larger objects are malloc'd (native-heap).{split}")
+        { About = [.. new[] { arenas, undecided }.OfType<Accounting.OwnerGroup>().Select(o => o.Owner)] };
     }
 
     [GeneratedRegex(@"^python(\d(\.\d+)?)?[dmu]*$")]
@@ -91,7 +108,10 @@ public sealed class PymallocRule : IClassificationRule
                     $"an anonymous rw mapping of {Bytes.Format(r.Size)} = {r.Size / arena} × {Bytes.Format(arena)} {where}: pymalloc maps each arena with its own mmap and the kernel merges neighbours (memory not readable, so no pool header was checked)", Confidence.Inferred);
             }
             else if (pools + empty + other == 0)
-                context.Hint(r, $"in a Python process, an anonymous rw mapping of {Bytes.Format(r.Size)}: pymalloc arenas merged with something else, or a block malloc'd for a large object; without the process's memory they cannot be told apart");
+            {
+                context.Claim(r, PythonObjectMemoryUndecided.Instance, "arenas or large objects",
+                    $"an anonymous rw mapping of {Bytes.Format(r.Size)} {where}, larger than an arena but not a whole number of them: pymalloc arenas the kernel merged with a block malloc'd for a large object, or such blocks alone; without the process's memory they cannot be told apart", Confidence.Inferred);
+            }
             else if (r.Size % arena == 0 || pools > 0)
                 context.Hint(r, $"sized like pymalloc arenas, but its pools do not carry pymalloc's headers ({pools} do, {other} do not)");
         }

@@ -12,11 +12,12 @@ using Memlens.Tests.Support;
 namespace Memlens.Tests.Integration;
 
 /// <summary>
-/// A thread stack merged with glibc's mmapped malloc chunks into one VMA, as kernels before 6.7 do: threads.c
-/// "merge" gives its chunks the VM_NOHUGEPAGE flag MAP_STACK mappings carry on newer kernels, so the first thread's
-/// stack, mapped right below them, merges with them here too.
+/// One VMA the kernel merged from two owners' mappings. A thread stack merged with glibc's mmapped malloc chunks, as
+/// kernels before 6.7 do: threads.c "merge" gives its chunks the VM_NOHUGEPAGE flag MAP_STACK mappings carry on newer
+/// kernels, so the first thread's stack, mapped right below them, merges with them here too. And malloc chunks merged
+/// with a mapping made before them (threads.c "table"), as a JVM's GC tables are.
 /// </summary>
-public class MergedStackTests : IDisposable
+public class MergedVmaTests : IDisposable
 {
     private readonly TempDirectories _temp = new();
     public void Dispose() => _temp.Dispose();
@@ -101,5 +102,27 @@ public class MergedStackTests : IDisposable
         Assert.Equal(4, report.Groups.Count(g => g.Owner.StartsWith("thread", StringComparison.Ordinal) && g.Numbers.Virtual == (8UL << 20) + 4096));
         var threads = Memlens.Core.Threads.ThreadStacks.Describe(s);
         Assert.Single(threads, t => t.Where.StartsWith("part of a VMA merged with its neighbour", StringComparison.Ordinal) && t.StackSize == 8UL << 20);
+    }
+
+    [Fact]
+    public void Malloc_chunks_merged_below_another_mapping_are_cut_off_and_the_rest_is_not_called_malloc()
+    {
+        using var subject = Subject.Start(SubjectBuilds.Threads, "table");
+        var maps = MapsFile.Parse(File.ReadAllBytes($"/proc/{subject.Pid}/maps")).Items;
+        // The 4 MiB chunk (4 MiB + a page) and the 8 MiB table above it: one VMA of at least 12 MiB.
+        var vma = maps.Single(m => m.Perms == "rw-p" && m.Inode == 0 && m.Size >= (12UL << 20) + 4096 && m.Size < 13UL << 20);
+        var live = Analyzer.Analyze(LiveProcess.Load(subject.Pid));
+        var parts = live.Regions.Where(r => r.Start >= vma.Start && r.End <= vma.End).ToList();
+        Assert.Equal(2, parts.Count);
+        Assert.Equal(GlibcMmappedChunks.Instance, parts[0].Attribution!.Owner);
+        Assert.Equal(vma.End - (8UL << 20), parts[0].End);
+        Assert.Equal(Kinds.Unattributed, parts[1].Attribution!.Kind);
+        Assert.Equal(8UL << 20, parts[1].Size);
+        // The table's 16 touched pages are its resident memory; the two parts add up to the kernel's counters.
+        Assert.Equal(16UL * 4096, parts[1].Counters!.Rss);
+        var smaps = SmapsFile.Parse(File.ReadAllBytes($"/proc/{subject.Pid}/smaps")).Items.Single(e => e.Map.Start == vma.Start).Counters;
+        Assert.Equal(smaps.Rss, parts[0].Counters!.Rss + parts[1].Counters!.Rss);
+        Assert.Contains("lie in the chunks", parts[0].Attribution!.Evidence, StringComparison.Ordinal);
+        Assert.All(ReportBuilder.Build(live).Checks, c => Assert.True(c.Holds, c.Name));
     }
 }
