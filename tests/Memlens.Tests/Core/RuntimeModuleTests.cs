@@ -241,13 +241,16 @@ public class RuntimeModuleTests
     {
         // From a java -Xmx256m -XX:+UseParallelGC (JDK 17): NMT detail has GC 8192KB (heap/32, the mark bitmap) committed
         // whole, and GC 20KB + GC 344KB (heap/768, the object start array) right below a 48 KiB code heap whose 20 KiB
-        // head merged with them.
+        // head merged with them; and in another run GC 344KB and GC 516KB merged, below a thread stack's guard.
         var s = Synthetic.Process("""
             f0000000-100000000 rw-p 00000000 00:00 0
             7f64e0c00000-7f64e1400000 rw-p 00000000 00:00 0
             7f64fe18c000-7f64fe1ec000 rw-p 00000000 00:00 0
             7f64fe1ec000-7f64fe1f3000 ---p 00000000 00:00 0
             7f64fe1f3000-7f64fe1ff000 r--p 00000000 fe:00 7 /usr/lib/jvm/java-17-openjdk-amd64/lib/libjava.so
+            7f64fe629000-7f64fe700000 rw-p 00000000 00:00 0
+            7f64fe700000-7f64fe704000 ---p 00000000 00:00 0
+            7f64fe704000-7f64fe800000 rw-p 00000000 00:00 0
             7f8000000000-7f8001000000 r-xp 00000000 08:01 9 /usr/lib/jvm/java-17-openjdk-amd64/lib/server/libjvm.so
             """, cmdline: ["java", "-Xmx256m", "-XX:+UseParallelGC", "Main"]);
         var a = Alone(new JvmModule(), s);
@@ -256,6 +259,14 @@ public class RuntimeModuleTests
         Assert.Equal(JvmOwner.CodeCache, At(a, 0x7f64fe1ec000).Owner);
         Assert.Equal(JvmOwner.GcData, At(a, 0x7f64fe18c000).Owner);
         Assert.Contains("committed head of the small code heap above", At(a, 0x7f64fe18c000).Evidence, StringComparison.Ordinal);
+        // Another run: GC 344KB + GC 516KB (the start array and the block table) in one mapping, a thread's guard above.
+        // Without the memory a malloc'd block has that shape too: it stays unattributed; where memory shows no malloc
+        // chunk header at its start, it is the two tables.
+        Assert.Equal(Kinds.Unattributed, At(a, 0x7f64fe629000).Kind);
+        var read = Alone(new JvmModule(), s with { Memory = Synthetic.ZeroMemory.Instance });
+        Assert.Equal(JvmOwner.GcData, At(read, 0x7f64fe629000).Owner);
+        Assert.Contains("block table", At(read, 0x7f64fe629000).Evidence, StringComparison.Ordinal);
+        Assert.Contains("merged", At(read, 0x7f64fe629000).Evidence, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -111,9 +111,18 @@ public sealed partial class RealProgramTests : IDisposable
         return ulong.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture) * 1024;
     }
 
+    /// <summary>The mapped (not malloc'd) part of an NMT category: its "(mmap: reserved=…KB" line.</summary>
+    private static ulong NmtMapped(string summary, string category)
+    {
+        var m = Regex.Match(summary, $@"-\s+{Regex.Escape(category)} \(reserved=[^\n]*\n(?:\s+\([^\n]*\n)*?\s+\(mmap: reserved=(\d+)KB");
+        Assert.True(m.Success, $"NMT has no mapped {category}");
+        return ulong.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture) * 1024;
+    }
+
     [Theory]
     [InlineData("G1, no -Xmx", new string[] { })]
     [InlineData("Parallel, -Xmx256m", new[] { "-Xmx256m", "-XX:+UseParallelGC" })]
+    [InlineData("Serial", new[] { "-XX:+UseSerialGC" })]
     [InlineData("G1, no perf-data file: the default heap for this machine's RAM", new[] { "-XX:-UsePerfData" })]
     public void Jvm_lines_up_with_native_memory_tracking(string name, string[] options)
     {
@@ -127,6 +136,9 @@ public sealed partial class RealProgramTests : IDisposable
         // NMT's Class is the compressed class space and the metaspace nodes.
         ulong klass = Of(live, o => o == JvmOwner.ClassSpace || o == JvmOwner.Metaspace).Virtual;
         Assert.InRange((long)Nmt(nmt, "Class") - (long)klass, -(64L << 20), 64L << 20);
+        // NMT's mapped GC memory is the collector's side tables (and G1's mark stack): sized from the heap, found by shape.
+        ulong gc = Of(live, o => o == JvmOwner.GcData).Virtual;
+        Assert.InRange((double)gc, NmtMapped(nmt, "GC") * 0.9, NmtMapped(nmt, "GC") * 1.1 + (1 << 20));
         Assert.True(live.Runtimes.ContainsKey("jvm"), name);
         AssertOwned(live, 1, 2);
         if (options.Contains("-XX:-UsePerfData"))

@@ -52,4 +52,15 @@ public static class Synthetic
             return null;
         }
     }
+
+    /// <summary>Memory that reads as zeros everywhere: untouched pages, where no allocator header is found.</summary>
+    public sealed class ZeroMemory : IMemoryProbe
+    {
+        public static readonly ZeroMemory Instance = new();
+        public bool TryRead(ulong address, Span<byte> destination)
+        {
+            destination.Clear();
+            return true;
+        }
+    }
 }

@@ -159,8 +159,19 @@ public sealed class JvmRule : IClassificationRule
         // small table of a few pages beside it (Parallel's region table is heap/12800).
         static ulong Slop(ulong target) => Math.Min(2 * Bytes.MiB, Math.Max(target / 16, 32 * Bytes.KiB));
         bool g1 = facts.Collector is { } c && (c == "GarbageFirst" || c.StartsWith("G1", StringComparison.Ordinal));
+        // Without perf-data or an option naming it, the layout does: of HotSpot's collectors only G1 maps heap/64 mark
+        // bitmaps as a committed head and reserved tail (Parallel's is heap/32; Serial has none).
+        string g1Why = "a G1 JVM";
+        if (facts.Collector is null && HasHeadAndTail(context, bitmap, Slop(bitmap)))
+            (g1, g1Why) = (true, "a JVM whose heap/64 mark bitmaps are G1's");
         // Parallel ("ParScav:MSC") commits its mark bitmap whole: two bits per heap word, heap/32 (parMarkBitMap.cpp).
         bool parallel = facts.Collector?.StartsWith("ParScav", StringComparison.Ordinal) == true;
+        // Tables a small heap commits whole: every collector's card table and (Serial, Parallel) the old generation's
+        // block offset table; Parallel's compaction tables too (psParallelCompact.cpp: a block table of heap/512 and
+        // a region table of about heap/12800, within the slop).
+        (ulong Size, string What)[] wholeTables = parallel
+            ? [(card, "heap/512, a card table or Parallel's block table"), (startArray, "heap/768, an object start array"), (parallelBitmap, "heap/32, Parallel's mark bitmap"), (card, "heap/512, a card table or Parallel's block table")]
+            : [(card, "heap/512, a card table"), (startArray, "heap/768, an object start array")];
         foreach (var run in context.UnclaimedAnonymousRuns().ToList())
         {
             for (int i = 0; i < run.Count; i++)
@@ -170,23 +181,23 @@ public sealed class JvmRule : IClassificationRule
                 // block of 32 MiB is a page larger.
                 if (g1 && r.Size == MarkStack && !r.Map.NoAccess)
                 {
-                    context.Claim(r, JvmOwner.GcData, "mark stack", "an rw mapping of exactly 32 MiB in a G1 JVM: G1's concurrent mark stack (MarkStackSize)", Confidence.Inferred);
+                    context.Claim(r, JvmOwner.GcData, "mark stack", $"an rw mapping of exactly 32 MiB in {g1Why}: G1's concurrent mark stack (MarkStackSize)", Confidence.Inferred);
                     continue;
                 }
                 // A table the heap's whole size is committed for (a small heap) has no reserved tail: one rw mapping of
-                // heap/512 (card table) or heap/768 (Parallel's object start array), unless a malloc chunk header says otherwise.
-                // (Not right after a file's writable segment: that place is a library's bss.)
+                // one table, or of neighbouring tables the kernel merged, unless a malloc chunk header says otherwise.
+                // (Not right after a file's writable segment: that place is a library's bss. A few reserved pages
+                // above are the guard of the thread stack mapped next, not a tail.)
                 // The top of it may be a small code heap's 20 KiB head, merged (ClaimCodeStubs owns the reserved rest above).
                 bool codeHeadOnTop = IsSmallCodeHeapTail(context.Next(r)) && r.Size > SmallCodeHeapHead;
                 ulong table = codeHeadOnTop ? r.Size - SmallCodeHeapHead : r.Size;
-                if (!r.Map.NoAccess && (i + 1 >= run.Count || !run[i + 1].Map.NoAccess) && !AfterFileData(context, r)
-                    && (Near(table, card, Slop(card)) || Near(table, startArray, Slop(startArray)) || (parallel && Near(table, parallelBitmap, Slop(parallelBitmap))))
+                if (!r.Map.NoAccess && (i + 1 >= run.Count || !run[i + 1].Map.NoAccess || run[i + 1].Size < 64 * Bytes.KiB) && !AfterFileData(context, r) && !AboveAGuard(context, r)
+                    && MergedTables(table, wholeTables, Slop, parts: Readable(context, r) ? 3 : 1) is { } tables
                     && Glibc.GlibcMmapChunkRule.Walk(context.Snapshot.Memory, r.Start, r.Size, context.PageSize).Chunks == 0)
                 {
                     string code = codeHeadOnTop ? $"; its top {Bytes.Format(SmallCodeHeapHead)} is the committed head of the small code heap above, merged into it" : "";
-                    string bitmapToo = parallel ? $", or heap/32 ({Bytes.Format(parallelBitmap)}, Parallel's mark bitmap)" : "";
                     context.Claim(r, JvmOwner.GcData, "committed",
-                        $"an rw mapping of {Bytes.Format(table)} ≈ heap/512 ({Bytes.Format(card)}, a card table) or heap/768 ({Bytes.Format(startArray)}, an object start array){bitmapToo} for the {Bytes.Format(heap)} heap, committed whole{code}", Confidence.Inferred);
+                        $"an rw mapping of {Bytes.Format(table)} ≈ {tables} for the {Bytes.Format(heap)} heap, committed whole{code}", Confidence.Inferred);
                     continue;
                 }
                 // A reserved tail of a few pages is a thread's guard below the next stack, not a table's uncommitted part.
@@ -196,7 +207,18 @@ public sealed class JvmRule : IClassificationRule
                 bool markStackBelow = g1 && r.Size > MarkStack && Near(pair - MarkStack, bitmap, Slop(bitmap));
                 string? what = Near(pair, bitmap, Slop(bitmap)) ? $"heap/64 = {Bytes.Format(bitmap)}: a mark bitmap"
                     : markStackBelow ? $"32 MiB (G1's concurrent mark stack, MarkStackSize) and heap/64 = {Bytes.Format(bitmap)} (a mark bitmap), the stack and the bitmap's head merged into one mapping"
-                    : Near(pair, card, Slop(card)) ? $"heap/512 = {Bytes.Format(card)}: a card table, block offset table or card counts table" : null;
+                    : Near(pair, card, Slop(card)) ? $"heap/512 = {Bytes.Format(card)}: a card table, block offset table or card counts table"
+                    : Near(pair, startArray, Slop(startArray)) ? $"heap/768 = {Bytes.Format(startArray)}: the old generation's block offset table (Serial, Parallel: a third of the heap is young)" : null;
+                if (what is null && TwoHeadsAndTails(run, i) is ulong four && Near(four, card, Slop(card)))
+                {
+                    // Serial's and Parallel's card table covers the young generation and then the old, each committing
+                    // its part of the table from its own start: head, tail, head, tail.
+                    string cards = $"two committed heads and reserved tails of {Bytes.Format(four)} together ≈ heap/512 = {Bytes.Format(card)}: a card table over the young and the old generation, each committing its part from its start, for the {Bytes.Format(heap)} heap";
+                    for (int k = i; k < i + 4; k++)
+                        context.Claim(run[k], JvmOwner.GcData, run[k].Map.NoAccess ? "reserved" : "committed", cards, Confidence.Inferred);
+                    i += 3;
+                    continue;
+                }
                 if (what is null) continue;
                 string why = $"a committed head ({Bytes.Format(r.Size)}) and reserved tail of {Bytes.Format(pair)} together ≈ {what}, for the {Bytes.Format(heap)} heap ({(facts.MaxHeap is null ? "its reservation as found" : facts.MaxHeapSource)}); committed in proportion to the heap";
                 context.Claim(r, JvmOwner.GcData, "committed", why, Confidence.Inferred);
@@ -227,6 +249,61 @@ public sealed class JvmRule : IClassificationRule
             if (!context.IsClaimed(head) && head.Size == SmallCodeHeapHead) context.Claim(head, JvmOwner.CodeCache, "committed (small code heap)", why, Confidence.Inferred);
         }
     }
+
+    /// <summary>
+    /// The one table, or (up to <paramref name="parts"/>) the two or three neighbouring tables the kernel merged, whose
+    /// sizes add up to about <paramref name="size"/>, described; null when none do.
+    /// </summary>
+    private static string? MergedTables(ulong size, (ulong Size, string What)[] tables, Func<ulong, ulong> slop, int parts)
+    {
+        for (int a = 0; a < tables.Length; a++)
+        {
+            if (Near(size, tables[a].Size, slop(tables[a].Size))) return tables[a].What;
+            for (int b = a + 1; b < tables.Length && parts > 1; b++)
+            {
+                ulong two = tables[a].Size + tables[b].Size;
+                if (Near(size, two, slop(two))) return $"({tables[a].What}) + ({tables[b].What}), merged";
+                for (int c = b + 1; c < tables.Length; c++)
+                {
+                    ulong three = two + tables[c].Size;
+                    if (Near(size, three, slop(three))) return $"({tables[a].What}) + ({tables[b].What}) + ({tables[c].What}), merged";
+                }
+            }
+        }
+        return null;
+    }
+
+    /// <summary>
+    /// Whether the region's memory can be read, so that a malloc chunk header at its start would have been seen. Without
+    /// it (a copy of /proc files) a malloc'd block and two merged tables have the same shape: only one table is matched.
+    /// </summary>
+    private static bool Readable(ClassificationContext context, Region r)
+    {
+        Span<byte> probe = stackalloc byte[16];
+        return context.Snapshot.Memory.TryRead(r.Start, probe);
+    }
+
+    /// <summary>The size of run[i..i+3] when it alternates committed and reserved (each tail 64 KiB or more), else null.</summary>
+    private static ulong? TwoHeadsAndTails(List<Region> run, int i)
+    {
+        if (i + 3 >= run.Count) return null;
+        for (int k = i; k < i + 4; k++)
+            if (run[k].Map.NoAccess != ((k - i) % 2 == 1) || (run[k].Map.NoAccess && run[k].Size < 64 * Bytes.KiB)) return null;
+        return Sum(run.GetRange(i, 4));
+    }
+
+    /// <summary>Whether some unclaimed committed head and reserved tail (of 64 KiB or more) add up to about <paramref name="size"/>.</summary>
+    private static bool HasHeadAndTail(ClassificationContext context, ulong size, ulong slop) =>
+        context.UnclaimedAnonymousRuns().Any(run => run.Zip(run.Skip(1)).Any(p =>
+            !p.First.Map.NoAccess && p.Second.Map.NoAccess && p.Second.Size >= 64 * Bytes.KiB && Near(p.First.Size + p.Second.Size, size, slop)));
+
+    /// <summary>
+    /// Right above a few reserved pages: the shape of a thread stack over its guard (a Java thread's 1 MiB stack is
+    /// 1008 KiB over a 16 KiB guard, the size of two heap/512 tables of a 256 MiB heap), so not taken for a table.
+    /// </summary>
+    private static bool AboveAGuard(ClassificationContext context, Region r) =>
+        context.Previous(r) is { } below && context.Adjacent(below, r) && below.IsPrivateAnonymous && below.Map.NoAccess
+        && below.Size <= Stacks.GuardPatternStackRule.MaxGuardBytes;
 
     private static bool AfterFileData(ClassificationContext context, Region r) =>
         context.Previous(r) is { } below && context.Adjacent(below, r) && below.Map.FileBacked && below.Map.Writable;
