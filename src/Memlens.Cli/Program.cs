@@ -31,6 +31,7 @@ public static class Program
             MapsCommand.Create(console),
             CaptureCommand.Create(console),
             GoCommand.Create(console),
+            JvmCommand.Create(console),
             ExplainCommand.Create(console),
             ElfCommand.Create(console),
             StraceCommand.Create(console),

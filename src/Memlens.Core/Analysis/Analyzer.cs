@@ -40,6 +40,7 @@ public static class Analyzer
             Checks = Reconciler.Check(s),
             Findings = findings,
             Go = go,
+            Jvm = runtimes.ContainsKey(Runtimes.Jvm.JvmModule.ModuleName) ? Runtimes.Jvm.JvmRuntimeView.Build(s, breakdown) : null,
             Warnings = warnings,
         };
     }

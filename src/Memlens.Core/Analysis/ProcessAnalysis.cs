@@ -23,6 +23,8 @@ public sealed class ProcessAnalysis
     public required IReadOnlyList<Check> Checks { get; init; }
     public required IReadOnlyList<Finding> Findings { get; init; }
     public GoRuntimeSection? Go { get; init; }
+    /// <summary>The JVM's own figures beside the kernel's: present when the JVM's perf-data file was read.</summary>
+    public Runtimes.Jvm.JvmRuntimeSection? Jvm { get; init; }
     /// <summary>The snapshot's warnings and the analysis's own: shown in every output.</summary>
     public required IReadOnlyList<string> Warnings { get; init; }
 }

@@ -16,6 +16,7 @@ public static class JsonSchemas
         ("report", ReportJsonContext.Default.Report),
         ("maps", ReportJsonContext.Default.IReadOnlyListRegionRow),
         ("go", ReportJsonContext.Default.GoReport),
+        ("jvm", ReportJsonContext.Default.JvmRuntimeSection),
         ("strace", ReportJsonContext.Default.StraceReport),
         ("threads", ReportJsonContext.Default.ThreadsReport),
         ("diff", ReportJsonContext.Default.DiffReport),

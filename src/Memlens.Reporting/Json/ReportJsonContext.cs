@@ -12,6 +12,7 @@ namespace Memlens.Reporting.Json;
 [JsonSerializable(typeof(Report))]
 [JsonSerializable(typeof(IReadOnlyList<RegionRow>))]
 [JsonSerializable(typeof(GoReport))]
+[JsonSerializable(typeof(Memlens.Core.Runtimes.Jvm.JvmRuntimeSection))]
 [JsonSerializable(typeof(StraceReport))]
 [JsonSerializable(typeof(ThreadsReport))]
 [JsonSerializable(typeof(DiffReport))]

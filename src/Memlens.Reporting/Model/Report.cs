@@ -21,7 +21,8 @@ public sealed record Report(
     IReadOnlyList<string> Warnings,
     GoReport? Go = null,
     CoreReport? Core = null,
-    IReadOnlyList<RuntimeRow>? Runtimes = null)
+    IReadOnlyList<RuntimeRow>? Runtimes = null,
+    Memlens.Core.Runtimes.Jvm.JvmRuntimeSection? Jvm = null)
 {
     public const string SchemaVersion = "memlens.report/1";
 }

@@ -142,7 +142,27 @@ public sealed partial class RealProgramTests : IDisposable
         Assert.True(live.Runtimes.ContainsKey("jvm"), name);
         AssertOwned(live, 1, 2);
         if (options.Contains("-XX:-UsePerfData"))
+        {
             Assert.Contains(live.Regions, r => r.Attribution!.Owner == JvmOwner.Heap && r.Attribution.Evidence.Contains("HotSpot's default for", StringComparison.Ordinal));
+            Assert.Null(live.Jvm);
+            MemlensCli.AssertOneLine(MemlensCli.Run("jvm", java.Pid.ToString(CultureInfo.InvariantCulture)), Memlens.Core.ExitCode.BadInput, "-XX:-UsePerfData");
+        }
+        else
+        {
+            // The JVM's own counters beside the kernel's: the heap's reservation and committed bytes are the mappings'.
+            var jvm = Assert.IsType<JvmRuntimeSection>(live.Jvm);
+            Assert.Contains(jvm.Identities, c => c.Name.StartsWith("Java heap committed", StringComparison.Ordinal));
+            Assert.All(jvm.Identities, c => Assert.True(c.Holds, $"{c.Name}: {c.Explanation}"));
+            Assert.Contains(jvm.Spaces, x => x.Name.StartsWith("heap: old", StringComparison.Ordinal) && x.Committed > 0);
+            // A snapshot saves the perf-data file, so the section is the same offline.
+            string snap = Path.Combine(_temp.New("memlens-jvm-"), "snap");
+            Assert.Equal(0, MemlensCli.Run("capture", java.Pid.ToString(CultureInfo.InvariantCulture), "-o", snap).ExitCode);
+            var offline = MemlensCli.Run("jvm", snap, "--json");
+            Assert.Equal(0, offline.ExitCode);
+            var json = JsonDocument.Parse(offline.Out).RootElement;
+            Assert.Equal(jvm.Collector, json.GetProperty("collector").GetString());
+            Assert.All(json.GetProperty("identities").EnumerateArray(), c => Assert.True(c.GetProperty("holds").GetBoolean(), c.GetProperty("name").GetString()));
+        }
         Assert.Contains(live.Findings, f => f.Title == "Thread stacks" && f.Text.Contains("-Xss", StringComparison.Ordinal));
         AssertPlainCopyAgrees(java, live);
     }

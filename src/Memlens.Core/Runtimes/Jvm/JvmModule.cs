@@ -7,7 +7,8 @@ namespace Memlens.Core.Runtimes.Jvm;
 /// <summary>HotSpot: the Java heap, class space, code cache, metaspace, GC tables.</summary>
 public sealed class JvmModule : IRuntimeModule
 {
-    public string Name => "jvm";
+    public const string ModuleName = "jvm";
+    public string Name => ModuleName;
     public ModuleRole Role => ModuleRole.Runtime;
 
     public RuntimeIdentification? Identify(RuntimeSignals signals) => signals.Identify(Name, ["libjvm.so"], "jvm_");

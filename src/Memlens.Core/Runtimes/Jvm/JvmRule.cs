@@ -192,7 +192,7 @@ public sealed class JvmRule : IClassificationRule
                 bool codeHeadOnTop = IsSmallCodeHeapTail(context.Next(r)) && r.Size > SmallCodeHeapHead;
                 ulong table = codeHeadOnTop ? r.Size - SmallCodeHeapHead : r.Size;
                 if (!r.Map.NoAccess && (i + 1 >= run.Count || !run[i + 1].Map.NoAccess || run[i + 1].Size < 64 * Bytes.KiB) && !AfterFileData(context, r) && !AboveAGuard(context, r)
-                    && MergedTables(table, wholeTables, Slop, parts: Readable(context, r) ? 3 : 1) is { } tables
+                    && (Readable(context, r) ? MergedTables(table, wholeTables, Slop, parts: 3) : MergedTables(table, wholeTables, ExactPages, parts: 1)) is { } tables
                     && Glibc.GlibcMmapChunkRule.Walk(context.Snapshot.Memory, r.Start, r.Size, context.PageSize).Chunks == 0)
                 {
                     string code = codeHeadOnTop ? $"; its top {Bytes.Format(SmallCodeHeapHead)} is the committed head of the small code heap above, merged into it" : "";
@@ -273,9 +273,13 @@ public sealed class JvmRule : IClassificationRule
         return null;
     }
 
+    /// <summary>No slop but the table's rounding up to whole pages: a malloc'd block is a page larger than what it holds.</summary>
+    private static ulong ExactPages(ulong table) => AlignUp(table, 4096) - table;
+
     /// <summary>
     /// Whether the region's memory can be read, so that a malloc chunk header at its start would have been seen. Without
-    /// it (a copy of /proc files) a malloc'd block and two merged tables have the same shape: only one table is matched.
+    /// it (a copy of /proc files) a malloc'd block and two merged tables have the same shape: only one table is matched,
+    /// of exactly its page-rounded size.
     /// </summary>
     private static bool Readable(ClassificationContext context, Region r)
     {

@@ -1,0 +1,42 @@
+using Memlens.Core.Analysis;
+using System.CommandLine;
+using Memlens.Core;
+using Memlens.Core.Sources;
+using Memlens.Reporting.Json;
+using Memlens.Reporting.Terminal;
+
+namespace Memlens.Cli.Commands;
+
+/// <summary>`memlens jvm TARGET`: the JVM section alone, from the perf-data file the JVM maps (read, never attached to).</summary>
+internal static class JvmCommand
+{
+    private static readonly Argument<string> Target = CommonOptions.Target();
+
+    public static Command Create(CliConsole console)
+    {
+        var command = new Command("jvm", "a HotSpot JVM's own numbers (its perf-data counters) checked and set beside the kernel's")
+        {
+            Target, CommonOptions.ProcRoot,
+        };
+        CommonOptions.AddOutput(command);
+        command.SetAction(parse => Program.Guard(console, () => Run(console, parse.GetValue(Target)!, parse, new ProcRoot(parse.GetValue(CommonOptions.ProcRoot)!))));
+        return command;
+    }
+
+    public static int Run(CliConsole console, string target, ParseResult parse, ProcRoot proc)
+    {
+        var analysis = Analyzer.Analyze(TargetResolver.Load(target, proc, console.In));
+        var p = analysis.Snapshot;
+        if (!analysis.Runtimes.ContainsKey(Core.Runtimes.Jvm.JvmModule.ModuleName))
+            throw new MemlensException(ExitCode.BadInput, $"{p.Exe ?? target} is not identified as a JVM: no libjvm.so is mapped, and neither the executable's name nor a metrics page says Java");
+        if (analysis.Jvm is not { } jvm)
+            throw new MemlensException(ExitCode.BadInput, $"{p.Exe ?? target} is a JVM, but its perf-data file (/tmp/hsperfdata_USER/{p.Pid}) could not be read: it was started with -XX:-UsePerfData or -XX:+PerfDisableSharedMem, or the snapshot did not save it; the layout alone is in `memlens report`");
+        return Output.Emit(console, parse, jvm, Output.TextAndJson(ReportJsonContext.Default.JvmRuntimeSection, (j, w) =>
+        {
+            var layout = Output.Layout(console, parse);
+            Text.WriteLine(w, $"memlens jvm: {p.Comm ?? (p.Exe is null ? "?" : Path.GetFileName(p.Exe))} (pid {p.Pid}), {p.Source}", layout);
+            w.WriteLine();
+            TerminalJvmWriter.Write(j, w, layout);
+        }));
+    }
+}
