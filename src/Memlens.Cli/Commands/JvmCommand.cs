@@ -11,21 +11,27 @@ namespace Memlens.Cli.Commands;
 internal static class JvmCommand
 {
     private static readonly Argument<string> Target = CommonOptions.Target();
+    private static readonly Option<bool> Runtime = new("--runtime")
+    {
+        Description = "also ask the JVM for its Native Memory Tracking summary (jcmd VM.native_memory summary): this attaches to the JVM, which then does work; without it memlens only reads",
+    };
 
     public static Command Create(CliConsole console)
     {
         var command = new Command("jvm", "a HotSpot JVM's own numbers (its perf-data counters) checked and set beside the kernel's")
         {
-            Target, CommonOptions.ProcRoot,
+            Target, Runtime, CommonOptions.ProcRoot,
         };
         CommonOptions.AddOutput(command);
-        command.SetAction(parse => Program.Guard(console, () => Run(console, parse.GetValue(Target)!, parse, new ProcRoot(parse.GetValue(CommonOptions.ProcRoot)!))));
+        command.SetAction(parse => Program.Guard(console, () => Run(console, parse.GetValue(Target)!, parse.GetValue(Runtime), parse, new ProcRoot(parse.GetValue(CommonOptions.ProcRoot)!))));
         return command;
     }
 
-    public static int Run(CliConsole console, string target, ParseResult parse, ProcRoot proc)
+    public static int Run(CliConsole console, string target, bool runtime, ParseResult parse, ProcRoot proc)
     {
-        var analysis = Analyzer.Analyze(TargetResolver.Load(target, proc, console.In));
+        var snapshot = TargetResolver.Load(target, proc, console.In);
+        if (runtime) snapshot = JvmNativeMemory.AddTo(snapshot);
+        var analysis = Analyzer.Analyze(snapshot);
         var p = analysis.Snapshot;
         if (!analysis.Runtimes.ContainsKey(Core.Runtimes.Jvm.JvmModule.ModuleName))
             throw new MemlensException(ExitCode.BadInput, $"{p.Exe ?? target} is not identified as a JVM: no libjvm.so is mapped, and neither the executable's name nor a metrics page says Java");

@@ -17,7 +17,8 @@ public static class Capture
 
     public sealed record Result(string Path, int Files, long Bytes, ProcessSnapshot Snapshot);
 
-    public static Result Write(int pid, string output, ProcRoot? proc = null, IReadOnlyList<string>? metrics = null)
+    /// <param name="runtime">adds what the runtime itself was asked for (the JVM's NMT summary) to the live snapshot.</param>
+    public static Result Write(int pid, string output, ProcRoot? proc = null, IReadOnlyList<string>? metrics = null, Func<ProcessSnapshot, ProcessSnapshot>? runtime = null)
     {
         bool archive = output.EndsWith(".tar.gz", StringComparison.Ordinal) || output.EndsWith(".tgz", StringComparison.Ordinal);
         if (File.Exists(output) || Directory.Exists(output))
@@ -52,6 +53,8 @@ public static class Capture
             files[$"metrics.{n}.txt"] = Utf8(page.Text);
             files[$"metrics.{n}.url"] = Utf8(spec + "\n");
         }
+        if (runtime is not null && runtime(snapshot).RuntimeFiles.TryGetValue(JvmNativeMemory.RuntimeFileKey, out var nmt))
+            files[JvmNativeMemory.SnapshotFile] = nmt;
         files.Remove("environ");   // never, even if a future reader adds it
 
         string full = System.IO.Path.GetFullPath(output);

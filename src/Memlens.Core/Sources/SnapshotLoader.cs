@@ -122,6 +122,9 @@ internal static class SnapshotLoader
         var perf = regions.FirstOrDefault(r => r.Map.Shared && r.Map.FilePath.StartsWith("/tmp/hsperfdata_", StringComparison.Ordinal));
         if (perf is not null && dir.Read("root" + perf.Map.FilePath, warnIfMissing: false, text: false) is { Length: > 0 and <= Formats.Jvm.PerfDataFile.MaxBytes } bytes)
             files["hsperfdata"] = bytes;
+        // NMT's summary, saved by `capture --runtime`.
+        if (dir.Read(JvmNativeMemory.SnapshotFile, warnIfMissing: false, text: true) is { Length: > 0 and <= Formats.Jvm.NmtSummary.MaxBytes } nmt)
+            files[JvmNativeMemory.RuntimeFileKey] = nmt;
         return files;
     }
 

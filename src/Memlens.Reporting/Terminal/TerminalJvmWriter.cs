@@ -35,6 +35,16 @@ public static class TerminalJvmWriter
         foreach (var row in j.KernelView)
             view.Add(row.Name, row.Bytes is null ? "?" : row.Bytes.Value.ToString("N0", CultureInfo.InvariantCulture), Size(row.Bytes), row.Source, row.Meaning);
         view.WriteTo(w, layout, "  ");
+        if (j.NativeMemory.Count > 0)
+        {
+            w.WriteLine();
+            w.WriteLine("  Native Memory Tracking (jcmd VM.native_memory summary) beside memlens's owners:");
+            var nmt = new TextTable("NMT category", "reserved", "committed", "memlens owners", "virtual", "committed", "resident", "meaning")
+            { LeftAligned = new HashSet<int> { 0, 3, 7 }, Elastic = 7, WrapsElastic = true, DropFirst = [7, 3] };
+            foreach (var r in j.NativeMemory)
+                nmt.Add(r.Category, Size(r.NmtReserved), Size(r.NmtCommitted), r.Owners, Size(r.Virtual), Size(r.Committed), Size(r.Resident), r.Meaning);
+            nmt.WriteTo(w, layout, "  ");
+        }
         foreach (var note in j.Notes) WriteLine(w, $"  note: {note}", layout, "      ");
         w.WriteLine();
     }

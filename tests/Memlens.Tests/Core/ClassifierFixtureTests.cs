@@ -33,6 +33,24 @@ public class ClassifierFixtureTests
     }
 
     [Fact]
+    public void Jvm_g1_owned_and_its_own_counters_and_nmt_line_up_offline()
+    {
+        var a = Load("jvm-g1");
+        var unowned = a.Breakdown.Kind(Kinds.Unattributed)?.Figures ?? Figures.Zero;
+        Assert.True((unowned.Rss ?? 0) * 50 <= a.Breakdown.Total.Rss, $"unattributed RSS {unowned.Rss:N0}");
+        var jvm = Assert.IsType<Memlens.Core.Runtimes.Jvm.JvmRuntimeSection>(a.Jvm);
+        Assert.Equal("GarbageFirst", jvm.Collector);
+        Assert.Equal(["heap: young generation", "heap: old generation"], jvm.Spaces.Take(2).Select(x => x.Name));
+        Assert.All(jvm.Identities, c => Assert.True(c.Holds, $"{c.Name}: {c.Explanation}"));
+        Assert.Contains(jvm.Identities, c => c.Name.StartsWith("Java Heap reserved (NMT)", StringComparison.Ordinal));
+        // The captured NMT summary, category by category, beside the owners: Java Heap and the CDS archive exactly.
+        Assert.Equal(["Java Heap", "Class", "Metaspace", "Code", "GC", "Thread", "Shared class space"], jvm.NativeMemory.Select(r => r.Category));
+        Assert.All(jvm.NativeMemory.Where(r => r.Category is "Java Heap" or "Shared class space"), r => Assert.Equal(r.NmtReserved, r.Virtual));
+        var gc = jvm.NativeMemory.Single(r => r.Category == "GC");
+        Assert.InRange((double)gc.Virtual!.Value, gc.NmtMappedReserved!.Value * 0.9, gc.NmtMappedReserved.Value * 1.1);
+    }
+
+    [Fact]
     public void C_threads_every_thread_stack_with_its_tid_and_guard()
     {
         var s = Load("c-threads");

@@ -1,3 +1,4 @@
+using Memlens.Formats.Jvm;
 using System.Formats.Tar;
 using System.Globalization;
 using System.IO.Compression;
@@ -62,6 +63,9 @@ public static class FuzzTargets
         new("prometheus", true, () => [File.ReadAllBytes(Path.Combine(Fixtures.Dir("go-metrics"), "kube-proxy-prometheus.txt")), PrometheusSample], b => RuntimeMetricsReader.Parse(Utf8(b), "fuzz")),
         new("expvar", true, () => [File.ReadAllBytes(Path.Combine(Fixtures.Dir("go-metrics"), "expvar-churn.json"))], b => ExpvarMemStats.Parse(Utf8(b), "fuzz")),
         new("pprof-trailer", true, () => Directory.GetFiles(Fixtures.Dir("go-metrics"), "pprof-*.txt").Select(File.ReadAllBytes).ToArray(), b => PprofHeapTrailer.Parse(Utf8(b), "fuzz")),
+        new("hsperfdata", false, () => Directory.GetFiles(Path.Combine(Fixtures.Dir("jvm-g1"), "root", "tmp"), "*", SearchOption.AllDirectories).Select(File.ReadAllBytes).ToArray(),
+            b => { var p = PerfDataFile.Parse(b, out _); _ = p?.Number("sun.gc.generation.0.capacity"); _ = p?.String("sun.gc.policy.name"); }),
+        new("nmt-summary", true, () => [File.ReadAllBytes(F("jvm-g1", "jvm-native-memory.txt"))], b => _ = NmtSummary.Parse(Utf8(b), out _)?.Categories.Count),
         new("pasted-text", true, PastedInputs, LoadPasted),
         new("snapshot-tar-gz", false, ArchiveInputs, LoadArchive),
     ];

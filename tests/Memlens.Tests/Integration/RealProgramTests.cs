@@ -128,6 +128,12 @@ public sealed partial class RealProgramTests : IDisposable
     {
         using var java = RealProgram.Start("java", [.. options, "-XX:NativeMemoryTracking=summary", "-cp", JavaClasses.Value, "Main"], RealProgram.ReadyLine());
         var live = Live(java.Pid);
+        // Read-only by default: `memlens jvm` does not attach, so the JVM has not opened its attach socket.
+        string pid = java.Pid.ToString(CultureInfo.InvariantCulture);
+        string attachSocket = $"/proc/{pid}/root/tmp/.java_pid{pid}";
+        int plain = MemlensCli.Run("jvm", pid).ExitCode;
+        Assert.False(File.Exists(attachSocket), "memlens jvm without --runtime made the JVM open its attach socket");
+        Assert.Equal(options.Contains("-XX:-UsePerfData") ? 6 : 0, plain);
         string nmt = RealProgram.Run("jcmd", java.Pid.ToString(CultureInfo.InvariantCulture), "VM.native_memory", "summary");
         Assert.Equal(Nmt(nmt, "Java Heap"), Of(live, o => o == JvmOwner.Heap).Virtual);
         // NMT's Code adds a few small reservations (stubs) to the code cache.
@@ -154,14 +160,21 @@ public sealed partial class RealProgramTests : IDisposable
             Assert.Contains(jvm.Identities, c => c.Name.StartsWith("Java heap committed", StringComparison.Ordinal));
             Assert.All(jvm.Identities, c => Assert.True(c.Holds, $"{c.Name}: {c.Explanation}"));
             Assert.Contains(jvm.Spaces, x => x.Name.StartsWith("heap: old", StringComparison.Ordinal) && x.Committed > 0);
-            // A snapshot saves the perf-data file, so the section is the same offline.
+            Assert.Empty(jvm.NativeMemory);
+            // A snapshot saves the perf-data file (and, with --runtime, NMT's summary), so the section is the same offline.
             string snap = Path.Combine(_temp.New("memlens-jvm-"), "snap");
-            Assert.Equal(0, MemlensCli.Run("capture", java.Pid.ToString(CultureInfo.InvariantCulture), "-o", snap).ExitCode);
-            var offline = MemlensCli.Run("jvm", snap, "--json");
-            Assert.Equal(0, offline.ExitCode);
-            var json = JsonDocument.Parse(offline.Out).RootElement;
-            Assert.Equal(jvm.Collector, json.GetProperty("collector").GetString());
-            Assert.All(json.GetProperty("identities").EnumerateArray(), c => Assert.True(c.GetProperty("holds").GetBoolean(), c.GetProperty("name").GetString()));
+            Assert.Equal(0, MemlensCli.Run("capture", pid, "-o", snap, "--runtime").ExitCode);
+            foreach (var result in new[] { MemlensCli.Run("jvm", pid, "--runtime", "--json"), MemlensCli.Run("jvm", snap, "--json") })
+            {
+                Assert.Equal(0, result.ExitCode);
+                var json = JsonDocument.Parse(result.Out).RootElement;
+                Assert.Equal(jvm.Collector, json.GetProperty("collector").GetString());
+                Assert.All(json.GetProperty("identities").EnumerateArray(), c => Assert.True(c.GetProperty("holds").GetBoolean(), c.GetProperty("name").GetString()));
+                // NMT's categories beside memlens's owners: the heap's reservation is the same bytes in both.
+                var heapRow = json.GetProperty("nativeMemory").EnumerateArray().Single(r => r.GetProperty("category").GetString() == "Java Heap");
+                Assert.Equal(heapRow.GetProperty("nmtReserved").GetUInt64(), heapRow.GetProperty("virtual").GetUInt64());
+                Assert.Contains(json.GetProperty("identities").EnumerateArray(), c => c.GetProperty("name").GetString()!.StartsWith("Java Heap reserved (NMT)", StringComparison.Ordinal));
+            }
         }
         Assert.Contains(live.Findings, f => f.Title == "Thread stacks" && f.Text.Contains("-Xss", StringComparison.Ordinal));
         AssertPlainCopyAgrees(java, live);

@@ -13,7 +13,7 @@ namespace Memlens.Tests.Reporting;
 /// </summary>
 public class ExpectedOutputTests
 {
-    public static TheoryData<string> Names => ["c-threads", "go-cgo-http", "go-pure-http-alloc", "dotnet-subject", "c-threads-cgroup-v2"];
+    public static TheoryData<string> Names => ["c-threads", "go-cgo-http", "go-pure-http-alloc", "dotnet-subject", "c-threads-cgroup-v2", "jvm-g1"];
 
     [Theory]
     [MemberData(nameof(Names))]

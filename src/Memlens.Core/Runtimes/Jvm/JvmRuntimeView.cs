@@ -16,7 +16,15 @@ public sealed record JvmRuntimeSection(
     long? LiveThreads,
     IReadOnlyList<Check> Identities,
     IReadOnlyList<ComparisonRow> KernelView,
+    IReadOnlyList<JvmNmtRow> NativeMemory,    // NMT's categories beside memlens's owners; empty unless read (--runtime)
     IReadOnlyList<string> Notes);
+
+/// <summary>
+/// One NMT category beside the memlens owners that hold the same memory: NMT's reserved and committed (its mapped part
+/// where it has one), the owners' virtual, committed and resident bytes (NMT has no resident figure).
+/// </summary>
+public sealed record JvmNmtRow(string Category, ulong NmtReserved, ulong NmtCommitted, ulong? NmtMappedReserved, string Owners,
+    ulong? Virtual, ulong? Committed, ulong? Resident, string Meaning);
 
 /// <summary>One of the JVM's memory pools as its counters give it (sun.gc.*): reserved (max), committed (capacity), used.</summary>
 public sealed record JvmSpaceRow(string Name, ulong? Reserved, ulong? Committed, ulong? Used, string Meaning);
@@ -108,9 +116,39 @@ public static class JvmRuntimeView
             new("GC data resident", Of(b, JvmOwner.GcData)?.Rss, "smaps Rss", "the collector's side tables (card table, mark bitmaps): not in the heap figures, counted by NMT as GC"),
         };
         if (facts.MaxHeap is null) notes.Add("the heap's reservation is not in the counters; the heap figures stand alone");
-        notes.Add("NMT (-XX:NativeMemoryTracking=summary, then jcmd PID VM.native_memory summary) adds what the counters do not hold: thread stacks, the JVM's own malloc, symbols, internal structures");
+        var nmt = NativeMemory(s, b, identities, notes);
+        if (nmt.Count == 0) notes.Add("NMT (-XX:NativeMemoryTracking=summary, then jcmd PID VM.native_memory summary) adds what the counters do not hold: thread stacks, the JVM's own malloc, symbols, internal structures");
         return new JvmRuntimeSection(facts.Version, facts.Collector, "the JVM's perf-data file (hsperfdata), read without attaching", spaces, collectors,
-            perf.Number("java.threads.live"), identities, kernel, notes);
+            perf.Number("java.threads.live"), identities, kernel, nmt, notes);
+    }
+
+    /// <summary>NMT's categories (when `jvm --runtime` or `capture --runtime` read them) beside the owners memlens found.</summary>
+    private static List<JvmNmtRow> NativeMemory(ProcessSnapshot s, Breakdown b, List<Check> identities, List<string> notes)
+    {
+        var rows = new List<JvmNmtRow>();
+        if (!s.RuntimeFiles.TryGetValue(Sources.JvmNativeMemory.RuntimeFileKey, out var bytes)) return rows;
+        var nmt = Formats.Jvm.NmtSummary.Parse(System.Text.Encoding.UTF8.GetString(bytes), out string? problem);
+        if (nmt is null) { notes.Add($"Native Memory Tracking: {problem}"); return rows; }
+        Figures Sum(Func<OwnerGroup, bool> which) => Figures.Sum(b.AllOwners.Where(which).Select(o => o.Figures));
+        void Row(string category, string owners, Func<OwnerGroup, bool> which, string meaning)
+        {
+            if (nmt.Category(category) is not { } c) return;
+            var f = Sum(which);
+            rows.Add(new JvmNmtRow(category, c.Reserved, c.Committed, c.MappedReserved, owners, f.Virtual, f.Committed, f.Rss, meaning));
+        }
+        Row("Java Heap", "Java heap", o => o.Owner == JvmOwner.Heap, "the heap's reservation; committed as the collector grows it");
+        Row("Class", "Java compressed class space", o => o.Owner == JvmOwner.ClassSpace, "the class space (JDK 17 names the non-class part Metaspace); NMT adds malloc'd class data, in native-heap here");
+        Row("Metaspace", "Java metaspace", o => o.Owner == JvmOwner.Metaspace, "non-class metaspace nodes");
+        Row("Code", "JVM code cache", o => o.Owner == JvmOwner.CodeCache, "the code heaps; NMT adds malloc'd compiler data");
+        Row("GC", "JVM garbage collector data", o => o.Owner == JvmOwner.GcData, "side tables by shape; NMT adds the collector's malloc'd structures");
+        Row("Thread", "thread stacks (all threads)", o => o.Kind == Kinds.Stack, "NMT counts the stacks of the threads the JVM started; memlens counts every thread's, the launcher's main thread too");
+        Row("Shared class space", "JVM class data sharing archive (CDS)", o => o.Owner == JvmOwner.Cds, "the CDS archive mapped at start");
+        if (nmt.Category("Java Heap") is { MappedReserved: ulong heapNmt } && Sum(o => o.Owner == JvmOwner.Heap) is { Virtual: > 0 } heap)
+            identities.Add(Check.Near("Java Heap reserved (NMT) = Σ sizes of the Java heap mappings", heapNmt, heap.Virtual, 0,
+                (r, ok) => ok ? "the JVM's own accounting and the kernel's mappings agree on the heap's reservation" : $"residual {r:N0}: the heap was not found whole among the mappings"));
+        ulong malloced = nmt.Categories.Aggregate(0UL, (a, c) => a + (c.Committed - Math.Min(c.Committed, c.MappedCommitted ?? 0)));
+        notes.Add($"NMT's categories hold {malloced:N0} bytes that are not mapped by the JVM itself (malloc, arenas): memlens shows them under native-heap, with the program's other malloc'd memory");
+        return rows;
     }
 
     /// <summary>Holds when the mappings hold at least the counters' figure (less a 64 KiB granule).</summary>
