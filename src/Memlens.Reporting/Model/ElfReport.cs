@@ -18,8 +18,10 @@ public sealed record ElfRange(ulong VirtualAddress, ulong MemorySize);
 public sealed record ElfSectionRow(string Name, string Type, string Flags, ulong Address, ulong Offset, ulong Size);
 
 /// <summary>`memlens explain`: one Go memory metric, its names, what it counts, its identity and what it leaves out.</summary>
+/// <param name="Runtime">"go" (Field is a runtime.MemStats field; RuntimeMetric a runtime/metrics name) or "jvm" (Field is a
+/// perf-data counter or an NMT category; RuntimeMetric the JMX attribute).</param>
 public sealed record ExplainReport(string Schema, string Asked, string Field, string? PartOf, string? Prometheus, string? RuntimeMetric,
-    string Counts, string Identity, string Excludes)
+    string Counts, string Identity, string Excludes, string Runtime = "go")
 {
     public const string SchemaVersion = "memlens.explain/1";
 }

@@ -41,7 +41,7 @@ public class ExplainAndElfTests : IDisposable
     {
         var r = MemlensCli.Run("explain", "go_memstats_nonsense");
         Assert.Equal(2, r.ExitCode);
-        Assert.StartsWith("memlens: 'go_memstats_nonsense' is not a Go memory metric", r.Error);
+        Assert.StartsWith("memlens: 'go_memstats_nonsense' is not a memory metric memlens knows", r.Error);
     }
 
     [Fact]
