@@ -46,6 +46,9 @@ public class ClassifierFixtureTests
         // The captured NMT summary, category by category, beside the owners: Java Heap and the CDS archive exactly.
         Assert.Equal(["Java Heap", "Class", "Metaspace", "Code", "GC", "Thread", "Shared class space"], jvm.NativeMemory.Select(r => r.Category));
         Assert.All(jvm.NativeMemory.Where(r => r.Category is "Java Heap" or "Shared class space"), r => Assert.Equal(r.NmtReserved, r.Virtual));
+        // Started without -Xmx: the heap may grow to a quarter of the machine's RAM, and a finding says which knob bounds it.
+        Assert.Contains(a.Findings, f => f.Title == "Java heap sized by HotSpot's default" && f.Text.Contains("-XX:MaxRAMPercentage", StringComparison.Ordinal));
+        Assert.DoesNotContain(a.Findings, f => f.Title == "Java heap resident far above what it holds");
         var gc = jvm.NativeMemory.Single(r => r.Category == "GC");
         Assert.InRange((double)gc.Virtual!.Value, gc.NmtMappedReserved!.Value * 0.9, gc.NmtMappedReserved.Value * 1.1);
     }

@@ -177,6 +177,7 @@ public sealed partial class RealProgramTests : IDisposable
             }
         }
         Assert.Contains(live.Findings, f => f.Title == "Thread stacks" && f.Text.Contains("-Xss", StringComparison.Ordinal));
+        Assert.Equal(!options.Contains("-Xmx256m"), live.Findings.Any(f => f.Title == "Java heap sized by HotSpot's default"));
         AssertPlainCopyAgrees(java, live);
     }
 

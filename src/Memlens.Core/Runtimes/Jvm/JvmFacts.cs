@@ -49,6 +49,17 @@ public sealed record JvmFacts(
         return new JvmFacts(perf, heap, heapSource, ccs, ccsSource, code, codeSource, metaspace, collector, perf?.String("java.property.java.version"));
     }
 
+    /// <summary>Bytes in objects, by the collector's count: Σ sun.gc.generation.*.space.*.used; null without perf-data.</summary>
+    public ulong? HeapUsed()
+    {
+        if (PerfData is not { } perf) return null;
+        ulong used = 0;
+        bool any = false;
+        for (int g = 0; g < 4; g++)
+            for (int i = 0; perf.Number($"sun.gc.generation.{g}.space.{i}.used") is long u; i++) { used += (ulong)u; any = true; }
+        return any ? used : null;
+    }
+
     /// <summary>
     /// The collector an option chose (the JVM takes the last), named as the perf-data file's sun.gc.policy.name names
     /// it; null when none is chosen, since the default depends on the JDK (Parallel up to 8, G1 from 9 on a machine of
