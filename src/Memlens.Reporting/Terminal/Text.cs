@@ -9,10 +9,6 @@ public static class Text
 {
     public static string Size(ulong? n) => n is null ? "?" : n == 0 ? "0" : Bytes.Format(n.Value);
 
-    /// <summary>Shortens a long name: a path keeps its end (the file name matters most), other names their start.</summary>
-    public static string Shorten(string s, int max) =>
-        s.Length <= max ? s : s.StartsWith('/') ? "…" + s[^(max - 1)..] : s[..(max - 1)] + "…";
-
     /// <summary>
     /// Cuts the middle of a long name to fit <paramref name="max"/> characters: a path keeps its start and more of its
     /// end (the file name, which matters most: "/usr/lib/x86_…/libpython3.11.so.1.0"); another name as much of each.

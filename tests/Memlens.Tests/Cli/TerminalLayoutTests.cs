@@ -59,6 +59,23 @@ public sealed partial class TerminalLayoutTests : IDisposable
     }
 
     [Fact]
+    public void Elf_and_strace_regions_fit_a_narrow_terminal_and_keep_whole_names_in_a_pipe()
+    {
+        string binary = SubjectBuilds.Threads;
+        string log = Path.Combine(_temp.New("memlens-strace-"), "log");
+        RealProgram.Run("strace", "-f", "-tt", "-T", "-y", "-o", log, "--", "sh", "-c", "ls / >/dev/null & ls /usr >/dev/null; wait");
+        foreach (var args in new[] { new[] { "elf", binary }, ["strace", log, "--regions"] })
+        {
+            var narrow = new StringWriter();
+            Assert.Equal(0, Memlens.Cli.Program.Run([.. args, "--color", "never"], new CliConsole(narrow, new StringWriter(), outWidth: 72)));
+            Assert.All(narrow.ToString().Split('\n'), line => Assert.True(line.Length <= 72 || !line.Trim().Contains(' '), line));
+            var pipe = new StringWriter();
+            Assert.Equal(0, Memlens.Cli.Program.Run(args, new CliConsole(pipe, new StringWriter())));
+            Assert.DoesNotContain('…', pipe.ToString());
+        }
+    }
+
+    [Fact]
     public void The_go_sections_prose_is_wrapped_to_fit_not_cut()
     {
         var narrow = new StringWriter();
