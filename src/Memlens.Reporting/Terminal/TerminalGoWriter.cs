@@ -19,18 +19,8 @@ public static class TerminalGoWriter
                 tree.Add(new string(' ', 2 * row.Depth) + row.Name, row.Bytes is null ? "?" : row.Bytes.Value.ToString("N0", System.Globalization.CultureInfo.InvariantCulture), Size(row.Bytes), row.Meaning);
             tree.WriteTo(w, layout, "  ");
         }
-        if (g.Identities.Count > 0)
-        {
-            w.WriteLine();
-            w.WriteLine("  identities:");
-            foreach (var c in g.Identities) WriteCheck(w, c, unit: "", layout: layout);
-        }
-        w.WriteLine();
-        w.WriteLine("  the runtime's numbers beside the kernel's:");
-        var view = new TextTable("figure", "bytes", "", "from", "meaning") { LeftAligned = new HashSet<int> { 0, 3, 4 }, Elastic = 4, WrapsElastic = true, DropFirst = [1, 3] };
-        foreach (var row in g.KernelView)
-            view.Add(row.Name, row.Bytes is null ? "?" : row.Bytes.Value.ToString("N0", System.Globalization.CultureInfo.InvariantCulture), Size(row.Bytes), row.Source, row.Meaning);
-        view.WriteTo(w, layout, "  ");
+        TerminalRuntimeParts.WriteIdentities(w, g.Identities, layout);
+        TerminalRuntimeParts.WriteKernelView(w, "  the runtime's numbers beside the kernel's:", g.KernelView, layout);
         if (g.Findings.Count > 0)
         {
             w.WriteLine();

@@ -23,18 +23,8 @@ public static class TerminalJvmWriter
             foreach (var c in j.Collectors) gcs.Add(c.Name, c.Invocations.ToString("N0", CultureInfo.InvariantCulture), $"{c.Seconds:0.000} s");
             gcs.WriteTo(w, layout, "  ");
         }
-        if (j.Identities.Count > 0)
-        {
-            w.WriteLine();
-            w.WriteLine("  identities:");
-            foreach (var c in j.Identities) WriteCheck(w, c, unit: "", layout: layout);
-        }
-        w.WriteLine();
-        w.WriteLine("  the JVM's numbers beside the kernel's:");
-        var view = new TextTable("figure", "bytes", "", "from", "meaning") { LeftAligned = new HashSet<int> { 0, 3, 4 }, Elastic = 4, WrapsElastic = true, DropFirst = [1, 3] };
-        foreach (var row in j.KernelView)
-            view.Add(row.Name, row.Bytes is null ? "?" : row.Bytes.Value.ToString("N0", CultureInfo.InvariantCulture), Size(row.Bytes), row.Source, row.Meaning);
-        view.WriteTo(w, layout, "  ");
+        TerminalRuntimeParts.WriteIdentities(w, j.Identities, layout);
+        TerminalRuntimeParts.WriteKernelView(w, "  the JVM's numbers beside the kernel's:", j.KernelView, layout);
         if (j.NativeMemory.Count > 0)
         {
             w.WriteLine();
