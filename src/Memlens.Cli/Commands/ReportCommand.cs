@@ -6,6 +6,7 @@ using System.CommandLine;
 using Memlens.Core.Sources;
 using Memlens.Reporting;
 using Memlens.Reporting.Csv;
+using Memlens.Reporting.Html;
 using Memlens.Reporting.Json;
 using Memlens.Reporting.Terminal;
 
@@ -55,5 +56,6 @@ internal static class ReportCommand
     }
 
     private static ExporterSet<Report> Exporters(bool allOwners, TerminalLayout layout) =>
-        Output.TextJsonAndCsv(ReportWriteJsonContext.Default.Report, (r, w) => TerminalReportWriter.Write(r, w, allOwners ? int.MaxValue : 8, layout), CsvWriters.Report);
+        new(new TextExporter<Report>((r, w) => TerminalReportWriter.Write(r, w, allOwners ? int.MaxValue : 8, layout)), new JsonExporter<Report>(ReportWriteJsonContext.Default.Report),
+            new TextExporter<Report>(CsvWriters.Report, "csv"), new TextExporter<Report>(HtmlReportWriter.Write, "html"));
 }

@@ -1,0 +1,123 @@
+using System.Globalization;
+using System.Text;
+using System.Text.RegularExpressions;
+using Memlens.Core.Analysis;
+using Memlens.Core.Sources;
+using Memlens.Reporting;
+using Memlens.Reporting.Html;
+using Memlens.Tests.Support;
+
+namespace Memlens.Tests.Reporting;
+
+/// <summary>`report --format html`: one self-contained page whose numbers are the report's.</summary>
+public sealed partial class HtmlReportTests : IDisposable
+{
+    private readonly TempDirectories _temp = new();
+    public void Dispose() => _temp.Dispose();
+
+    private static string Html(Memlens.Reporting.Model.Report r)
+    {
+        var w = new StringWriter();
+        HtmlReportWriter.Write(r, w);
+        return w.ToString();
+    }
+
+    [Theory]
+    [InlineData("c-threads")]
+    [InlineData("go-cgo-http")]
+    [InlineData("jvm-g1")]
+    public void The_page_is_self_contained_and_its_numbers_are_the_reports(string fixture)
+    {
+        var report = ReportBuilder.Build(Analyzer.Analyze(SnapshotSource.Load(Fixtures.Dir(fixture))));
+        string html = Html(report);
+        Assert.StartsWith("<!DOCTYPE html>", html, StringComparison.Ordinal);
+        // Nothing is fetched: no address, no src or href, and the policy forbids any load.
+        Assert.DoesNotContain("http://", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("https://", html, StringComparison.Ordinal);
+        Assert.DoesNotMatch(" (src|href)=", html);
+        Assert.Contains("default-src 'none'", html, StringComparison.Ordinal);
+        // One map element per region, in address order.
+        var starts = RegionStart().Matches(html).Select(m => m.Groups[1].Value).ToList();
+        Assert.Equal(report.Regions.Select(r => r.Start), starts);
+        // The headline's figures are the report's bytes.
+        Assert.Contains($"data-name=\"VSZ\" data-bytes=\"{report.Headline.Vsz}\"", html, StringComparison.Ordinal);
+        Assert.Contains($"data-name=\"RSS\" data-bytes=\"{report.Headline.Rss}\"", html, StringComparison.Ordinal);
+        // A treemap per measure, a breakdown row per owner, every finding.
+        Assert.Equal(["virtual", "rss", "pss", "swap"], Treemaps().Matches(html).Select(m => m.Groups[1].Value));
+        Assert.Equal(report.Groups.Count, Regex.Count(html[html.IndexOf("<tbody>", StringComparison.Ordinal)..html.IndexOf("</tbody>", StringComparison.Ordinal)], "<tr>"));
+        Assert.All(report.Findings, f => Assert.Contains(System.Net.WebUtility.HtmlEncode(f.Title), html, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Text_from_the_target_is_escaped()
+    {
+        var s = Synthetic.Process("7f0000000000-7f0000001000 r--p 00000000 08:01 5 /tmp/<script>alert(1)</script>\n");
+        string html = Html(ReportBuilder.Build(Analyzer.Analyze(s)));
+        Assert.DoesNotContain("<script>alert", html, StringComparison.Ordinal);
+        Assert.Contains("&lt;script&gt;alert(1)&lt;/script&gt;", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Past_the_element_limit_neighbouring_mappings_of_one_owner_are_drawn_together()
+    {
+        var maps = new StringBuilder();
+        for (int i = 0; i < HtmlReportWriter.MaxMapElements + 5000; i++)
+        {
+            ulong start = 0x7f0000000000UL + (ulong)i * 0x2000;
+            // Alternating permissions keep the kernel's mappings apart, as a real process's guard pages do.
+            maps.Append(CultureInfo.InvariantCulture, $"{start:x}-{start + 0x1000:x} rw-p 00000000 00:00 0\n{start + 0x1000:x}-{start + 0x2000:x} ---p 00000000 00:00 0\n");
+        }
+        var report = ReportBuilder.Build(Analyzer.Analyze(Synthetic.Process(maps.ToString())));
+        string html = Html(report);
+        int drawn = RegionStart().Count(html);
+        Assert.True(drawn < report.Regions.Count, $"{drawn} elements for {report.Regions.Count} regions");
+        Assert.Contains("drawn together", html, StringComparison.Ordinal);
+    }
+
+    /// <summary>Chromium headless: the page and what its console said ("INFO:CONSOLE" lines on stderr).</summary>
+    private static (string Dom, string[] Console) Browse(string file)
+    {
+        var start = new System.Diagnostics.ProcessStartInfo("chromium") { RedirectStandardOutput = true, RedirectStandardError = true };
+        // A profile of its own beside the page: nothing of the user's browser is read or changed.
+        string profile = Path.Combine(Path.GetDirectoryName(file)!, "profile-" + Path.GetFileNameWithoutExtension(file));
+        foreach (var a in new[] { "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--user-data-dir=" + profile, "--enable-logging=stderr", "--v=0", "--dump-dom", "file://" + file })
+            start.ArgumentList.Add(a);
+        using var p = System.Diagnostics.Process.Start(start)!;
+        var error = p.StandardError.ReadToEndAsync();
+        string dom = p.StandardOutput.ReadToEnd();
+        Assert.True(p.WaitForExit(60_000), "chromium did not finish");
+        return (dom, error.Result.Split('\n').Where(l => l.Contains(":CONSOLE", StringComparison.Ordinal)).ToArray());
+    }
+
+    [Fact]
+    public void A_real_browser_loads_it_with_no_console_message_and_every_region_drawn()
+    {
+        string dir = _temp.New("memlens-html-");
+        string page = Path.Combine(dir, "report.html");
+        var report = ReportBuilder.Build(Analyzer.Analyze(SnapshotSource.Load(Fixtures.Dir("jvm-g1"))));
+        File.WriteAllText(page, Html(report));
+        var (dom, console) = Browse(page);
+        Assert.Empty(console);
+        Assert.Equal(report.Regions.Count, RegionStart().Count(dom));
+        Assert.Contains($"data-name=\"USS\" data-bytes=\"{report.Headline.Uss}\"", dom, StringComparison.Ordinal);
+        // The same check sees a page that logs, or that tries to fetch (the report's policy would refuse it and say so).
+        string bad = Path.Combine(dir, "bad.html");
+        File.WriteAllText(bad, "<!DOCTYPE html><html><body><script>console.error('boom')</script></body></html>");
+        Assert.Contains(Browse(bad).Console, l => l.Contains("boom", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void The_cli_writes_it_to_a_file_whole()
+    {
+        string file = Path.Combine(_temp.New("memlens-html-"), "report.html");
+        var r = MemlensCli.Run("report", Fixtures.Dir("c-threads"), "--format", "html", "-o", file);
+        Assert.Equal(0, r.ExitCode);
+        Assert.EndsWith("</html>\n", File.ReadAllText(file), StringComparison.Ordinal);
+    }
+
+    [GeneratedRegex("<g class=\"region\" data-start=\"([0-9a-f]+)\"")]
+    private static partial Regex RegionStart();
+
+    [GeneratedRegex("<svg class=\"tm\" id=\"svg-([a-z]+)\"")]
+    private static partial Regex Treemaps();
+}
