@@ -256,20 +256,22 @@ public sealed class JvmRule : IClassificationRule
     /// </summary>
     private static string? MergedTables(ulong size, (ulong Size, string What)[] tables, Func<ulong, ulong> slop, int parts)
     {
-        for (int a = 0; a < tables.Length; a++)
-        {
-            if (Near(size, tables[a].Size, slop(tables[a].Size))) return tables[a].What;
-            for (int b = a + 1; b < tables.Length && parts > 1; b++)
+        // One table before two, two before three: the fewest tables that explain the mapping.
+        foreach (var t in tables)
+            if (Near(size, t.Size, slop(t.Size))) return t.What;
+        for (int a = 0; a < tables.Length && parts > 1; a++)
+            for (int b = a + 1; b < tables.Length; b++)
             {
                 ulong two = tables[a].Size + tables[b].Size;
                 if (Near(size, two, slop(two))) return $"({tables[a].What}) + ({tables[b].What}), merged";
+            }
+        for (int a = 0; a < tables.Length && parts > 2; a++)
+            for (int b = a + 1; b < tables.Length; b++)
                 for (int c = b + 1; c < tables.Length; c++)
                 {
-                    ulong three = two + tables[c].Size;
+                    ulong three = tables[a].Size + tables[b].Size + tables[c].Size;
                     if (Near(size, three, slop(three))) return $"({tables[a].What}) + ({tables[b].What}) + ({tables[c].What}), merged";
                 }
-            }
-        }
         return null;
     }
 
