@@ -13,9 +13,14 @@ internal static class Output
 {
     public static ExporterSet<T> TextAndJson<T>(JsonTypeInfo<T> json, Action<T, TextWriter> text) => new(new TextExporter<T>(text), new JsonExporter<T>(json));
 
+    /// <summary>Text, JSON, and a self-contained HTML page.</summary>
+    public static ExporterSet<T> TextJsonAndHtml<T>(JsonTypeInfo<T> json, Action<T, TextWriter> text, Action<T, TextWriter> html) =>
+        new(new TextExporter<T>(text), new JsonExporter<T>(json), new TextExporter<T>(html, "html"));
+
     /// <summary>Text, JSON, and CSV for a spreadsheet.</summary>
-    public static ExporterSet<T> TextJsonAndCsv<T>(JsonTypeInfo<T> json, Action<T, TextWriter> text, Action<T, TextWriter> csv) =>
-        new(new TextExporter<T>(text), new JsonExporter<T>(json), new TextExporter<T>(csv, "csv"));
+    public static ExporterSet<T> TextJsonAndCsv<T>(JsonTypeInfo<T> json, Action<T, TextWriter> text, Action<T, TextWriter> csv, Action<T, TextWriter>? html = null) =>
+        html is null ? new(new TextExporter<T>(text), new JsonExporter<T>(json), new TextExporter<T>(csv, "csv"))
+            : new(new TextExporter<T>(text), new JsonExporter<T>(json), new TextExporter<T>(csv, "csv"), new TextExporter<T>(html, "html"));
 
     /// <summary>
     /// How text is laid out: fitted to the terminal standard output is (unless --wide), whole in a file or a pipe or

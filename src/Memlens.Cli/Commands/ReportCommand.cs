@@ -56,6 +56,5 @@ internal static class ReportCommand
     }
 
     private static ExporterSet<Report> Exporters(bool allOwners, TerminalLayout layout) =>
-        new(new TextExporter<Report>((r, w) => TerminalReportWriter.Write(r, w, allOwners ? int.MaxValue : 8, layout)), new JsonExporter<Report>(ReportWriteJsonContext.Default.Report),
-            new TextExporter<Report>(CsvWriters.Report, "csv"), new TextExporter<Report>(HtmlReportWriter.Write, "html"));
+        Output.TextJsonAndCsv(ReportWriteJsonContext.Default.Report, (r, w) => TerminalReportWriter.Write(r, w, allOwners ? int.MaxValue : 8, layout), CsvWriters.Report, HtmlReportWriter.Write);
 }

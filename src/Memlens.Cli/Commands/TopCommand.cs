@@ -1,3 +1,4 @@
+using Memlens.Reporting.Html;
 using Memlens.Core.Machine;
 using Memlens.Core.Sources;
 using System.CommandLine;
@@ -44,7 +45,7 @@ internal static class TopCommand
                 {
                     if (interval is not null) w.WriteLine($"— sweep {sweep} at {DateTime.Now:HH:mm:ss}");
                     TerminalTopWriter.Write(r, w, Output.Layout(console, parse));
-                }, CsvWriters.Top));
+                }, CsvWriters.Top, HtmlTablesWriter.Top));
                 console.Out.Flush();
                 timings.Mark($"sweep {i}");
                 if (i < total) Thread.Sleep(interval!.Value);

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Net;
 using Memlens.Core.Model;
 using Memlens.Reporting.Model;
 using Memlens.Reporting.Terminal;
@@ -22,11 +21,7 @@ public static class HtmlReportWriter
     public static void Write(Report r, TextWriter w)
     {
         var p = r.Process;
-        string title = $"memlens: {p.Comm ?? "?"} (pid {p.Pid})";
-        w.Write("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">");
-        w.Write("<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'\">");
-        w.Write($"<meta name=\"viewport\" content=\"width=device-width\"><title>{E(title)}</title><style>{Style}</style></head><body>\n");
-        w.Write($"<h1>{E(title)}</h1><p class=\"src\">{E(p.Source)}{(p.Exe is null ? "" : $" · {E(p.Exe)}")}{(p.Kernel is null ? "" : $" · kernel {E(p.Kernel)}")}</p>\n");
+        HtmlPage.Begin(w, $"memlens: {p.Comm ?? "?"} (pid {p.Pid})", $"{p.Source}{(p.Exe is null ? "" : $" · {p.Exe}")}{(p.Kernel is null ? "" : $" · kernel {p.Kernel}")}");
         Headline(r, w);
         Bars(r, w);
         Map(r, w);
@@ -36,7 +31,7 @@ public static class HtmlReportWriter
         Checks(r, w);
         if (r.Warnings.Count > 0)
             w.Write($"<section id=\"warnings\"><h2>Warnings</h2><ul>{string.Concat(r.Warnings.Select(x => $"<li>{E(x)}</li>"))}</ul></section>\n");
-        w.Write($"<script>{SortScript}</script></body></html>\n");
+        HtmlPage.End(w);
     }
 
     private static void Headline(Report r, TextWriter w)
@@ -237,35 +232,8 @@ public static class HtmlReportWriter
         w.Write("</ul></section>\n");
     }
 
-    private static string E(string s) => WebUtility.HtmlEncode(s);
+    private static string E(string s) => HtmlPage.E(s);
     private static string N(ulong? v) => v?.ToString(CultureInfo.InvariantCulture) ?? "";
     private static string F(double v) => v.ToString("0.##", CultureInfo.InvariantCulture);
     private static ulong Hex(string s) => ulong.Parse(s, NumberStyles.HexNumber, CultureInfo.InvariantCulture);
-
-    private const string Style = """
-        body{font:14px system-ui,sans-serif;margin:1.5em;color:#222;max-width:1250px}h1{font-size:1.4em;margin:0}h2{font-size:1.1em;margin-top:1.6em}
-        .src{color:#666;margin:.2em 0}#headline{display:flex;flex-wrap:wrap;gap:1em;margin:1em 0}.figure{border:1px solid #ddd;border-radius:6px;padding:.5em .8em;min-width:8em}
-        .figure b{display:block;font-size:1.4em}.figure span{font-weight:600}.figure small{display:block;color:#777}
-        table{border-collapse:collapse}td,th{padding:2px 8px;text-align:left}.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
-        .bars{width:100%}.bars th{width:6em}.bars td:last-child{width:100%}.bar{display:flex;height:18px;background:#eee}.seg{display:block;height:100%}
-        .legend span{margin-right:1em;white-space:nowrap}.legend i,td i{display:inline-block;width:.9em;height:.9em;margin-right:.3em;vertical-align:middle}
-        .legend i.hatch{background:repeating-linear-gradient(45deg,#999 0 2px,#fff 2px 4px)}.legend i.solid{background:#555}
-        svg{display:block;max-width:100%;height:auto}.map .gap{fill:#bbb}.map g.region:hover rect{stroke:#000;stroke-width:1}
-        .tm{display:none}.tm text{font-size:12px;fill:#111;pointer-events:none}.tm rect{stroke:#fff;stroke-width:1}
-        #tm-virtual:checked~#svg-virtual,#tm-rss:checked~#svg-rss,#tm-pss:checked~#svg-pss,#tm-swap:checked~#svg-swap{display:block}
-        .sortable th{cursor:pointer;border-bottom:1px solid #ccc}.sortable tbody tr:nth-child(odd){background:#f7f7f7}tfoot td{border-top:1px solid #ccc;font-weight:600}
-        #checks li.bad{color:#b00}#checks p,#findings p{margin:.2em 0 .6em;color:#444}
-        """;
-
-    private const string SortScript = """
-        for (const t of document.querySelectorAll('table.sortable')) {
-          t.querySelectorAll('th').forEach((th, i) => th.addEventListener('click', () => {
-            const body = t.tBodies[0], rows = [...body.rows], dir = th.dataset.dir === 'd' ? 1 : -1;
-            th.dataset.dir = dir === 1 ? 'a' : 'd';
-            const key = r => { const c = r.cells[i]; return c.dataset.v !== undefined ? Number(c.dataset.v || -1) : c.textContent; };
-            rows.sort((a, b) => { const x = key(a), y = key(b); return (x < y ? -1 : x > y ? 1 : 0) * dir; });
-            rows.forEach(r => body.appendChild(r));
-          }));
-        }
-        """;
 }

@@ -115,6 +115,29 @@ public sealed partial class HtmlReportTests : IDisposable
         Assert.EndsWith("</html>\n", File.ReadAllText(file), StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("threads", "threads")]
+    [InlineData("diff", "changes")]
+    [InlineData("top", "rows")]
+    public void Top_threads_and_diff_are_pages_too_with_a_row_per_json_row(string command, string rowsProperty)
+    {
+        string[] args = command switch
+        {
+            "threads" => ["threads", Fixtures.Dir("c-threads")],
+            "diff" => ["diff", Fixtures.Dir("c-threads"), Fixtures.Dir("c-threads-cgroup-v2")],
+            _ => ["top", "-n", "5"],
+        };
+        string file = Path.Combine(_temp.New("memlens-html-"), "page.html");
+        Assert.Equal(0, MemlensCli.Run([.. args, "--format", "html", "-o", file]).ExitCode);
+        string html = File.ReadAllText(file);
+        Assert.StartsWith("<!DOCTYPE html>", html, StringComparison.Ordinal);
+        Assert.DoesNotMatch("https?://| (src|href)=", html);
+        // The last table holds the rows; as many as the JSON document has (top: the same five largest).
+        var json = System.Text.Json.JsonDocument.Parse(MemlensCli.Run([.. args, "--json"]).Out).RootElement;
+        string body = html[html.LastIndexOf("<tbody>", StringComparison.Ordinal)..];
+        Assert.Equal(json.GetProperty(rowsProperty).GetArrayLength(), Regex.Count(body[..body.IndexOf("</tbody>", StringComparison.Ordinal)], "<tr>"));
+    }
+
     [GeneratedRegex("<g class=\"region\" data-start=\"([0-9a-f]+)\"")]
     private static partial Regex RegionStart();
 

@@ -1,0 +1,78 @@
+using System.Globalization;
+using Memlens.Core.Model;
+using Memlens.Reporting.Model;
+using Memlens.Reporting.Terminal;
+using static Memlens.Reporting.Html.HtmlPage;
+
+namespace Memlens.Reporting.Html;
+
+/// <summary>`--format html` for top, threads and diff: the same page shell as the report, their rows as sortable tables.</summary>
+public static class HtmlTablesWriter
+{
+    public static void Top(TopReport r, TextWriter w)
+    {
+        var t = r.Totals;
+        Begin(w, $"memlens top: {t.Processes} processes by {r.By}", $"sorted by {r.Sort}; Σ PSS {Text.Size(t.Pss)} (RAM the processes use, shared pages split), Σ USS {Text.Size(t.Uss)}, Σ swap {Text.Size(t.Swap)}");
+        Table(w, [r.By, "processes", "threads", "VSZ", "reserved only", "RSS", "PSS", "USS", "swap", "largest owner"], r.Rows.Select(x => new[]
+        {
+            Txt(x.Key), Count(x.Processes), Count(x.Threads), Bytes(x.Vsz), Bytes(x.ReservedOnly), Bytes(x.Rss), Bytes(x.Pss), Bytes(x.Uss), Bytes(x.Swap), Txt(x.LargestOwner ?? ""),
+        }));
+        Checks(w, r.Checks);
+        End(w);
+    }
+
+    public static void Threads(ThreadsReport r, TextWriter w)
+    {
+        var p = r.Process;
+        Begin(w, $"memlens threads: {p.Comm ?? "?"} (pid {p.Pid})", $"{p.Source}: {r.Threads.Count} thread(s)");
+        Table(w, ["tid", "name", "stack", "size", "resident", "guard", "where", "found by"], r.Threads.Select(x => new[]
+        {
+            Count(x.Tid), Txt(x.Name ?? "?"), Txt(x.StackRange ?? "?"), Bytes(x.StackSize), Bytes(x.StackResident), Bytes(x.GuardSize), Txt(x.Where), Txt(x.How),
+        }));
+        w.Write($"<p>{E(r.ArenaNote)}</p>");
+        End(w);
+    }
+
+    public static void Diff(DiffReport d, TextWriter w)
+    {
+        Begin(w, "memlens diff", $"before: {d.Before} · after: {d.After}");
+        w.Write("<section id=\"totals\"><h2>Totals</h2>");
+        Table(w, ["", "VSZ", "RSS", "PSS", "USS", "swap"],
+        [
+            [Txt("before"), Bytes(d.TotalBefore.Virtual), Bytes(d.TotalBefore.Rss), Bytes(d.TotalBefore.Pss), Bytes(d.TotalBefore.Private), Bytes(d.TotalBefore.Swap)],
+            [Txt("after"), Bytes(d.TotalAfter.Virtual), Bytes(d.TotalAfter.Rss), Bytes(d.TotalAfter.Pss), Bytes(d.TotalAfter.Private), Bytes(d.TotalAfter.Swap)],
+        ]);
+        w.Write("</section><section id=\"changes\"><h2>Owners that changed</h2>");
+        Table(w, ["kind", "owner", "change", "VSZ before", "VSZ after", "VSZ change", "RSS change", "regions appeared", "regions vanished"], d.Changes.Select(c => new[]
+        {
+            Kind(c.Kind), Txt(c.Owner), Txt(c.Change), Bytes(c.Before.Virtual), Bytes(c.After.Virtual), Signed(c.VirtualDelta), Signed(c.RssDelta),
+            Count(c.RegionsAppeared.Count), Count(c.RegionsVanished.Count),
+        }));
+        w.Write("</section>");
+        End(w);
+    }
+
+    /// <summary>A sortable table: each cell is already HTML (text escaped); numbers carry data-v for sorting.</summary>
+    private static void Table(TextWriter w, string[] headings, IEnumerable<string[]> rows)
+    {
+        w.Write($"<table class=\"sortable\"><thead><tr>{string.Concat(headings.Select(h => $"<th>{E(h)}</th>"))}</tr></thead><tbody>");
+        foreach (var row in rows) w.Write($"<tr>{string.Concat(row)}</tr>");
+        w.Write("</tbody></table>\n");
+    }
+
+    private static void Checks(TextWriter w, IReadOnlyList<Core.Reconciliation.Check> checks)
+    {
+        if (checks.Count == 0) return;
+        w.Write("<section id=\"checks\"><h2>Reconciliation</h2><ul>");
+        foreach (var c in checks)
+            w.Write($"<li class=\"{(c.Holds ? "ok" : "bad")}\"><b>[{(c.Holds ? "ok" : "!!")}]</b> {E(c.Name)}: expected {c.Expected.ToString("N0", CultureInfo.InvariantCulture)}, actual {c.Actual.ToString("N0", CultureInfo.InvariantCulture)}<p>{E(c.Explanation)}</p></li>");
+        w.Write("</ul></section>\n");
+    }
+
+    private static string Txt(string s) => $"<td>{E(s)}</td>";
+    private static string Kind(string kind) => $"<td><i style=\"background:{KindColors.Rgb(kind)}\"></i>{E(kind)}</td>";
+    private static string Count(int n) => $"<td class=\"num\" data-v=\"{n}\">{n.ToString("N0", CultureInfo.InvariantCulture)}</td>";
+    private static string Bytes(ulong? b) => $"<td class=\"num\" data-v=\"{b?.ToString(CultureInfo.InvariantCulture) ?? ""}\">{Text.Size(b)}</td>";
+    private static string Signed(long? d) => d is not long v ? "<td class=\"num\" data-v=\"\">?</td>"
+        : $"<td class=\"num\" data-v=\"{v}\">{(v < 0 ? "−" : "+")}{Text.Size((ulong)Math.Abs(v))}</td>";
+}
