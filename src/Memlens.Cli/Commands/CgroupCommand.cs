@@ -1,3 +1,4 @@
+using Memlens.Reporting.Html;
 using System.CommandLine;
 using Memlens.Core;
 using Memlens.Core.Cgroups;
@@ -20,7 +21,7 @@ internal static class CgroupCommand
         command.SetAction(parse => Program.Guard(console, () =>
         {
             var report = CgroupReportBuilder.Build(CgroupTarget.Load(parse.GetValue(Target), new ProcRoot(parse.GetValue(CommonOptions.ProcRoot)!)));
-            return Output.Emit(console, parse, report, Output.TextAndJson(ReportJsonContext.Default.CgroupReport, (r, w) => TerminalCgroupWriter.Write(r, w, layout: Output.Layout(console, parse))));
+            return Output.Emit(console, parse, report, Output.TextJsonAndHtml(ReportJsonContext.Default.CgroupReport, (r, w) => TerminalCgroupWriter.Write(r, w, layout: Output.Layout(console, parse)), HtmlTablesWriter.Cgroup));
         }));
         return command;
     }

@@ -8,7 +8,7 @@ internal static class CommonOptions
 
     public static readonly Option<bool> Json = new("--json") { Description = "machine-readable output (docs/json.md); the same as --format json" };
 
-    public static readonly Option<string> Format = new("--format") { Description = "text (default) or json; csv for report (its owners), maps and top; html for report, top, threads and diff (one self-contained page)" };
+    public static readonly Option<string> Format = new("--format") { Description = "text (default) or json; csv for report (its owners), maps and top; html for report, top, threads, diff, strace and cgroup (one self-contained page)" };
 
     public static readonly Option<string> OutputFile = new("--output", "-o") { Description = "write to this file (whole or not at all) instead of standard output" };
 

@@ -1,3 +1,4 @@
+using Memlens.Reporting.Html;
 using System.CommandLine;
 using System.Globalization;
 using Memlens.Core.Sources;
@@ -48,6 +49,6 @@ internal static class StraceCommand
         var target = with is null ? null : TargetResolver.Load(with);
         var report = StraceReportBuilder.Build(analysis, pid, target);
         if (timeline && text) console.Out.WriteLine();
-        return Output.Emit(console, parse, report, Output.TextAndJson(ReportJsonContext.Default.StraceReport, (r, w) => TerminalStraceWriter.Write(r, w, regions, Output.Layout(console, parse))));
+        return Output.Emit(console, parse, report, Output.TextJsonAndHtml(ReportJsonContext.Default.StraceReport, (r, w) => TerminalStraceWriter.Write(r, w, regions, Output.Layout(console, parse)), HtmlTablesWriter.Strace));
     }
 }

@@ -52,6 +52,41 @@ public static class HtmlTablesWriter
         End(w);
     }
 
+    public static void Strace(StraceReport r, TextWriter w)
+    {
+        Begin(w, $"memlens strace: {r.Log}", $"{r.Lines:N0} lines, {r.Processes.Count} process(es){(r.GarbageLines > 0 ? $", {r.GarbageLines} unreadable line(s)" : "")}{(r.StoppedAt is null ? "" : $"; replayed up to {r.StoppedAt}")}");
+        foreach (var p in r.Processes)
+        {
+            w.Write($"<section class=\"process\"><h2>Process {p.Pid} {E(p.Exe ?? "(executable not in the log)")}</h2><p>lines {p.FirstLine}–{p.LastLine}{(p.Exited ? ", exited" : "")}; at the end VSZ {Text.Size(p.Virtual)}, accessible {Text.Size(p.Committed)}; peak VSZ {Text.Size(p.PeakVirtual)}</p>");
+            Table(w, ["tid", "calls", "mapped", "unmapped", "made accessible", "made PROT_NONE", "madvise'd away", "failed"], p.Threads.Select(x => new[]
+            {
+                Count(x.Tid), Count((int)Math.Min(int.MaxValue, x.Calls)), Bytes(x.Mapped), Bytes(x.Unmapped), Bytes(x.Committed), Bytes(x.Decommitted), Bytes(x.Released), Count((int)Math.Min(int.MaxValue, x.Failed)),
+            }));
+            Table(w, ["kind", "owner", "regions", "virtual", "accessible", "created by"], p.Owners.Select(x => new[]
+            {
+                Kind(x.Kind), Txt(x.Owner), Count(x.Regions), Bytes(x.Virtual), Bytes(x.Committed), Txt(x.CreatedBy),
+            }));
+            w.Write("</section>");
+        }
+        if (r.Problems.Count > 0) w.Write($"<section id=\"problems\"><h2>Problems in the log</h2><ul>{string.Concat(r.Problems.Select(x => $"<li>{E(x)}</li>"))}</ul></section>");
+        End(w);
+    }
+
+    public static void Cgroup(CgroupReport r, TextWriter w)
+    {
+        Begin(w, $"memlens cgroup: {r.Directory}", $"cgroup {r.Version}");
+        Table(w, ["figure", "bytes", "meaning"], r.Figures.Select(f => new[] { Txt(f.Name), Bytes(f.Bytes), Txt(f.Meaning) }));
+        Checks(w, r.Checks);
+        w.Write("<section id=\"processes\"><h2>Processes</h2>");
+        Table(w, ["pid", "name", "RssAnon", "RssFile", "RssShmem", "swap"], r.Processes.Select(p => new[]
+        {
+            Count(p.Pid), Txt(p.Name ?? "?"), Bytes(p.RssAnon), Bytes(p.RssFile), Bytes(p.RssShmem), Bytes(p.Swap),
+        }));
+        w.Write("</section>");
+        if (r.Notes.Count > 0) w.Write($"<ul>{string.Concat(r.Notes.Select(n => $"<li>{E(n)}</li>"))}</ul>");
+        End(w);
+    }
+
     /// <summary>A sortable table: each cell is already HTML (text escaped); numbers carry data-v for sorting.</summary>
     private static void Table(TextWriter w, string[] headings, IEnumerable<string[]> rows)
     {

@@ -119,12 +119,14 @@ public sealed partial class HtmlReportTests : IDisposable
     [InlineData("threads", "threads")]
     [InlineData("diff", "changes")]
     [InlineData("top", "rows")]
+    [InlineData("cgroup", "processes")]
     public void Top_threads_and_diff_are_pages_too_with_a_row_per_json_row(string command, string rowsProperty)
     {
         string[] args = command switch
         {
             "threads" => ["threads", Fixtures.Dir("c-threads")],
             "diff" => ["diff", Fixtures.Dir("c-threads"), Fixtures.Dir("c-threads-cgroup-v2")],
+            "cgroup" => ["cgroup", Fixtures.Dir("c-threads-cgroup-v2")],
             _ => ["top", "-n", "5"],
         };
         string file = Path.Combine(_temp.New("memlens-html-"), "page.html");
@@ -136,6 +138,22 @@ public sealed partial class HtmlReportTests : IDisposable
         var json = System.Text.Json.JsonDocument.Parse(MemlensCli.Run([.. args, "--json"]).Out).RootElement;
         string body = html[html.LastIndexOf("<tbody>", StringComparison.Ordinal)..];
         Assert.Equal(json.GetProperty(rowsProperty).GetArrayLength(), Regex.Count(body[..body.IndexOf("</tbody>", StringComparison.Ordinal)], "<tr>"));
+    }
+
+    [Fact]
+    public void Strace_is_a_page_with_each_process_owners()
+    {
+        string dir = _temp.New("memlens-html-");
+        string log = Path.Combine(dir, "log"), file = Path.Combine(dir, "strace.html");
+        RealProgram.Run("strace", "-f", "-tt", "-T", "-y", "-o", log, "--", "sh", "-c", "ls / >/dev/null & ls /usr >/dev/null; wait");
+        Assert.Equal(0, MemlensCli.Run("strace", log, "--format", "html", "-o", file).ExitCode);
+        string html = File.ReadAllText(file);
+        Assert.DoesNotMatch("https?://| (src|href)=", html);
+        var json = System.Text.Json.JsonDocument.Parse(MemlensCli.Run("strace", log, "--json").Out).RootElement;
+        var processes = json.GetProperty("processes");
+        Assert.Equal(processes.GetArrayLength(), Regex.Count(html, "<section class=\"process\">"));
+        string body = html[html.LastIndexOf("<tbody>", StringComparison.Ordinal)..];
+        Assert.Equal(processes[processes.GetArrayLength() - 1].GetProperty("owners").GetArrayLength(), Regex.Count(body[..body.IndexOf("</tbody>", StringComparison.Ordinal)], "<tr>"));
     }
 
     [GeneratedRegex("<g class=\"region\" data-start=\"([0-9a-f]+)\"")]
