@@ -18,6 +18,16 @@ public static class HtmlPage
 
     public static void End(TextWriter w) => w.Write($"<script>{SortScript}</script></body></html>\n");
 
+    /// <summary>Identity checks as a list: [ok] or [!!], the name, expected and actual bytes, the explanation.</summary>
+    public static void Checks(TextWriter w, IReadOnlyList<Core.Reconciliation.Check> checks)
+    {
+        if (checks.Count == 0) return;
+        w.Write("<section id=\"checks\"><h2>Reconciliation</h2><ul>");
+        foreach (var c in checks)
+            w.Write($"<li class=\"{(c.Holds ? "ok" : "bad")}\"><b>[{(c.Holds ? "ok" : "!!")}]</b> {E(c.Name)}: expected {c.Expected.ToString("N0", System.Globalization.CultureInfo.InvariantCulture)}, actual {c.Actual.ToString("N0", System.Globalization.CultureInfo.InvariantCulture)}<p>{E(c.Explanation)}</p></li>");
+        w.Write("</ul></section>\n");
+    }
+
     /// <summary>Text from a target or a file, made inert.</summary>
     public static string E(string s) => WebUtility.HtmlEncode(s);
 

@@ -28,7 +28,7 @@ public static class HtmlReportWriter
         Treemaps(r, w);
         Breakdown(r, w);
         Findings(r, w);
-        Checks(r, w);
+        HtmlPage.Checks(w, r.Checks);
         if (r.Warnings.Count > 0)
             w.Write($"<section id=\"warnings\"><h2>Warnings</h2><ul>{string.Concat(r.Warnings.Select(x => $"<li>{E(x)}</li>"))}</ul></section>\n");
         HtmlPage.End(w);
@@ -222,14 +222,6 @@ public static class HtmlReportWriter
         w.Write("<section id=\"findings\"><h2>Findings</h2><ol>");
         foreach (var f in r.Findings) w.Write($"<li><b>{E(f.Title)}</b> ({Text.Size(f.Bytes)})<p>{E(f.Text)}</p></li>");
         w.Write("</ol></section>\n");
-    }
-
-    private static void Checks(Report r, TextWriter w)
-    {
-        w.Write("<section id=\"checks\"><h2>Reconciliation</h2><ul>");
-        foreach (var c in r.Checks)
-            w.Write($"<li class=\"{(c.Holds ? "ok" : "bad")}\"><b>[{(c.Holds ? "ok" : "!!")}]</b> {E(c.Name)}: expected {c.Expected.ToString("N0", CultureInfo.InvariantCulture)}, actual {c.Actual.ToString("N0", CultureInfo.InvariantCulture)}<p>{E(c.Explanation)}</p></li>");
-        w.Write("</ul></section>\n");
     }
 
     private static string E(string s) => HtmlPage.E(s);

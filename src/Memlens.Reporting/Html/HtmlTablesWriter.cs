@@ -95,15 +95,6 @@ public static class HtmlTablesWriter
         w.Write("</tbody></table>\n");
     }
 
-    private static void Checks(TextWriter w, IReadOnlyList<Core.Reconciliation.Check> checks)
-    {
-        if (checks.Count == 0) return;
-        w.Write("<section id=\"checks\"><h2>Reconciliation</h2><ul>");
-        foreach (var c in checks)
-            w.Write($"<li class=\"{(c.Holds ? "ok" : "bad")}\"><b>[{(c.Holds ? "ok" : "!!")}]</b> {E(c.Name)}: expected {c.Expected.ToString("N0", CultureInfo.InvariantCulture)}, actual {c.Actual.ToString("N0", CultureInfo.InvariantCulture)}<p>{E(c.Explanation)}</p></li>");
-        w.Write("</ul></section>\n");
-    }
-
     private static string Txt(string s) => $"<td>{E(s)}</td>";
     private static string Kind(string kind) => $"<td><i style=\"background:{KindColors.Rgb(kind)}\"></i>{E(kind)}</td>";
     private static string Count(int n) => $"<td class=\"num\" data-v=\"{n}\">{n.ToString("N0", CultureInfo.InvariantCulture)}</td>";
