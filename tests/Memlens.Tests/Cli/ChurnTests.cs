@@ -24,10 +24,15 @@ public sealed class ChurnTests : IDisposable
         _temp.Dispose();
     }
 
-    /// <summary>A shell that keeps about <paramref name="width"/> short-lived processes running, each living 1–50 ms.</summary>
-    private Process StartSpawner(int width)
+    /// <summary>
+    /// A shell that starts <paramref name="width"/> short-lived processes at a time, as fast as the machine forks, each
+    /// living 10–50 ms, or 0.1–0.5 s when <paramref name="longer"/> (so that many are alive at once even where forking is
+    /// slow), and starts again once they have all ended.
+    /// </summary>
+    private Process StartSpawner(int width, bool longer = false)
     {
-        string script = $"while :; do i=0; while [ $i -lt {width} ]; do sleep 0.0$((i % 5 + 1)) & i=$((i+1)); done; wait; done";
+        string life = longer ? "0." : "0.0";
+        string script = $"while :; do i=0; while [ $i -lt {width} ]; do sleep {life}$((i % 5 + 1)) & i=$((i+1)); done; wait; done";
         var p = Process.Start(new ProcessStartInfo("sh", ["-c", script]) { UseShellExecute = false })!;
         _churners.Add(p);
         return p;
@@ -71,7 +76,7 @@ public sealed class ChurnTests : IDisposable
     [Fact]
     public void Top_sweeps_while_hundreds_of_processes_come_and_go()
     {
-        var spawner = StartSpawner(500);
+        var spawner = StartSpawner(500, longer: true);
         Assert.True(SpinWait.SpinUntil(() => ChildrenOf(spawner.Id).Length > 50, TimeSpan.FromSeconds(30)), "the spawner keeps many processes alive");
         for (int i = 0; i < 5; i++)
         {
