@@ -26,7 +26,7 @@ public static class StraceReportBuilder
             var s = segments[r.Index];
             var a = r.Attribution!;
             return new StraceRegionRow($"{r.Start:x}", $"{r.End:x}", r.Map.Perms, r.Map.Offset, r.Map.Path, a.Kind, a.Owner.Label, a.Detail, a.Evidence, r.Size,
-                Prov(s.Created), s.Changed is null ? null : Prov(s.Changed));
+                Prov(s.Created), s.Changed is { } changed ? Prov(changed) : null);
         }).ToList();
         var owners = regions.GroupBy(r => (r.Kind, r.Owner)).Select(g => new StraceOwnerRow(g.Key.Kind, g.Key.Owner, g.Count(),
                 (ulong)g.Sum(r => (decimal)r.Size), (ulong)g.Where(r => !r.Perms.StartsWith("---", StringComparison.Ordinal)).Sum(r => (decimal)r.Size),
@@ -57,5 +57,5 @@ public static class StraceReportBuilder
         return new StraceComparison(target.Source, matched, inLog.Count - matched, missing.Count, (ulong)missing.Sum(t => (decimal)t.Size), differences);
     }
 
-    private static StraceProvenance Prov(Provenance p) => new(p.Tid, p.Call, p.Line, p.Time);
+    private static StraceProvenance Prov(Provenance p) => new(p.Tid, p.Call, p.Line, p.Time.Text);
 }

@@ -14,6 +14,7 @@ public sealed record Segment(ulong Start, ulong End, string Perms, string Path, 
 public sealed class AddressSpace
 {
     private readonly List<Segment> _segments = [];
+    private readonly List<Segment> _changed = [];   // Protect's pieces, kept between calls
 
     public IReadOnlyList<Segment> Segments => _segments;
     public ulong Virtual { get; private set; }
@@ -58,13 +59,14 @@ public sealed class AddressSpace
     public (ulong Committed, ulong Decommitted) Protect(ulong start, ulong end, string rwx, Provenance by)
     {
         ulong up = 0, down = 0;
-        var changed = new List<Segment>();
+        var changed = _changed;
+        changed.Clear();
         int i = FirstOverlap(start);
         while (i < _segments.Count && _segments[i].Start < end)
         {
             var s = _segments[i];
             ulong a = Math.Max(s.Start, start), b = Math.Min(s.End, end);
-            string perms = s.Perms[3] == 'p' && rwx == s.Perms[..3] ? s.Perms : rwx + s.Perms[3];
+            string perms = s.Perms.AsSpan(0, 3).SequenceEqual(rwx) ? s.Perms : WithAccess(s.Perms, rwx);
             if (s.NoAccess && rwx != "---") up += b - a;
             if (!s.NoAccess && rwx == "---") down += b - a;
             changed.Add(s with { Start = a, End = b, Perms = perms, Offset = s.Offset + (a - s.Start), Changed = by });
@@ -72,6 +74,22 @@ public sealed class AddressSpace
         }
         foreach (var c in changed) Map(c);
         return (up, down);
+    }
+
+    /// <summary>maps-style permissions for PROT_READ=1, PROT_WRITE=2, PROT_EXEC=4: one shared string each.</summary>
+    public static string Perms(long prot, bool shared) => (shared ? SharedPerms : PrivatePerms)[prot & 7];
+
+    /// <summary>The "rwx" part of <see cref="Perms"/>.</summary>
+    public static string Access(long prot) => AccessOnly[prot & 7];
+
+    private static readonly string[] AccessOnly = ["---", "r--", "-w-", "rw-", "--x", "r-x", "-wx", "rwx"];
+    private static readonly string[] PrivatePerms = ["---p", "r--p", "-w-p", "rw-p", "--xp", "r-xp", "-wxp", "rwxp"];
+    private static readonly string[] SharedPerms = ["---s", "r--s", "-w-s", "rw-s", "--xs", "r-xs", "-wxs", "rwxs"];
+
+    private static string WithAccess(string perms, string rwx)
+    {
+        int i = Array.IndexOf(AccessOnly, rwx);
+        return i < 0 ? rwx + perms[3] : (perms[3] == 's' ? SharedPerms : PrivatePerms)[i];
     }
 
     public Segment? Find(ulong address)

@@ -10,8 +10,6 @@ namespace Memlens.Core.Strace;
 /// <summary>Reads an strace log from disk in chunks and replays it, up to an optional moment (line or time).</summary>
 public sealed class StraceAnalysis
 {
-    public const int ChunkBytes = 1 << 20;
-
     public required string Log { get; init; }
     public required StraceReplayer Replayer { get; init; }
     public long Lines { get; init; }
@@ -46,17 +44,29 @@ public sealed class StraceAnalysis
                 replayer.Event(e);
                 if (e.Kind is "garbage" or "orphan" or "unfinished" or "cut" or "failed-after-applied" && problems.Count < 50) problems.Add(e);
             });
-        bool lastLineCut;
+        bool lastLineCut = false;
         try
         {
             using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 1, FileOptions.SequentialScan);
             long total = file.CanSeek ? file.Length : 0;
-            lastLineCut = ReadLines(file, path, read => progress?.Invoke(read, total), line =>
+            var blocks = new StraceBlocks(file, path);
+            long before = 0;   // lines in the blocks before this one
+            foreach (var block in blocks.Scanned())
             {
-                if (parser.Lines + 1 > atLine) { stopped = true; stoppedAt ??= $"line {atLine}"; return false; }
-                parser.Line(line);
-                return !stopped;
-            });
+                foreach (var kept in block.Kept)
+                {
+                    if (before + kept.Number > atLine) break;
+                    parser.Take(block.Line(kept), kept.Line, before + kept.Number, kept.Shape, block.ArgsOf(kept));
+                    if (stopped) break;
+                }
+                if (!stopped && block.NulLine > 0 && before + block.NulLine <= atLine) throw StraceBlocks.NulByte(path, before + block.NulLine);
+                if (!stopped && before + block.Lines > atLine) { stopped = true; stoppedAt = $"line {atLine}"; parser.SkipTo(atLine); }
+                if (stopped) break;
+                before += block.Lines;
+                parser.SkipTo(before);
+                lastLineCut = block.EndsCut;
+                progress?.Invoke(block.ReadUpTo, total);
+            }
         }
         catch (FileNotFoundException) { throw new MemlensException(ExitCode.BadInput, $"{path}: no such strace log"); }
         catch (UnauthorizedAccessException) { throw new MemlensException(ExitCode.PermissionDenied, $"{path}: permission denied"); }
@@ -68,48 +78,6 @@ public sealed class StraceAnalysis
                 ? $"{path}: not an strace log (no line of it is strace output)"
                 : $"{path}: not an strace log ({parser.Garbage:N0} of its {parser.Lines:N0} lines are not strace output, and no process's calls were found)");
         return new StraceAnalysis { Log = path, Replayer = replayer, Lines = parser.Lines, Garbage = parser.Garbage, Problems = problems, StoppedAt = stoppedAt };
-    }
-
-    /// <summary>
-    /// Splits a stream into lines without allocating per line; returns true when the last line had no newline.
-    /// strace output is text: a NUL byte, or a line longer than <see cref="StraceLimits.MaxLineBytes"/>, ends the read.
-    /// </summary>
-    private static bool ReadLines(Stream stream, string path, Action<long> read, Func<ReadOnlySpan<byte>, bool> onLine)
-    {
-        byte[] buffer = new byte[ChunkBytes];
-        int kept = 0;
-        long number = 0, bytes = 0;
-        while (true)
-        {
-            int n = stream.Read(buffer, kept, buffer.Length - kept);
-            read(bytes += n);
-            if (buffer.AsSpan(kept, n).IndexOf((byte)0) is int nul and >= 0)
-                throw new MemlensException(ExitCode.BadInput, $"{path}: not an strace log (it holds binary data: a NUL byte on line {number + 1 + buffer.AsSpan(0, kept + nul).Count((byte)'\n'):N0})");
-            if (n == 0)
-            {
-                if (kept > 0) onLine(buffer.AsSpan(0, kept));
-                return kept > 0;
-            }
-            var span = buffer.AsSpan(0, kept + n);
-            int start = 0;
-            while (true)
-            {
-                int nl = span[start..].IndexOf((byte)'\n');
-                if (nl < 0) break;
-                number++;
-                if (!onLine(span.Slice(start, nl))) return false;
-                start += nl + 1;
-            }
-            kept = span.Length - start;
-            if (kept == buffer.Length)
-            {
-                // A line longer than the buffer: grow it, up to the limit.
-                if (buffer.Length >= StraceLimits.MaxLineBytes)
-                    throw new MemlensException(ExitCode.BadInput, $"{path}: line {number + 1:N0} is longer than {StraceLimits.MaxLineBytes >> 20} MiB (the limit of one strace line; docs/limits.md): not an strace log");
-                Array.Resize(ref buffer, buffer.Length * 2);
-            }
-            span[start..].CopyTo(buffer);
-        }
     }
 
     private static double? ParseTime(string text)

@@ -1,4 +1,5 @@
 using Memlens.Formats.Strace;
+using Memlens.Formats.Text;
 using static Memlens.Formats.Strace.StraceValues;
 
 namespace Memlens.Core.Strace;
@@ -15,6 +16,9 @@ public sealed class StraceReplayer
     private readonly List<ReplayedProcess> _processes = [];
     private readonly Dictionary<long, (long Key, ulong Size)> _shm = [];
     private readonly Action<TimelinePoint>? _timeline;
+    private readonly Utf8StringCache _paths = new();
+    private readonly FlagMaskCache _prot = new(ProtNames), _map = new(MapNames);
+    private (int Tid, ReplayedProcess Process, ThreadTally? Tally)? _last;
 
     public StraceReplayer(Action<TimelinePoint>? timeline = null) => _timeline = timeline;
 
@@ -24,77 +28,79 @@ public sealed class StraceReplayer
 
     public sealed record TimelinePoint(long Line, string? Time, int Pid, int Tid, string Call, long Delta, ulong Virtual, ulong Committed);
 
-    public void Call(StraceCall c)
+    public void Call(StraceCallSpan c)
     {
-        var proc = ProcessOf(c.Pid, c.Line);
-        var tally = proc.Tally(c.Pid);
+        // Calls come in runs from one thread: its process and tally are looked up once a run.
+        if (_last is not { } last || last.Tid != c.Pid) _last = last = (c.Pid, ProcessOf(c.Pid, c.Line), null!);
+        var proc = last.Process;
+        var tally = last.Tally ?? proc.Tally(c.Pid);
+        _last = last with { Tally = tally };
         tally.Calls++;
         proc.LastLine = c.Line;
         if (c.Failed) { tally.Failed++; return; }
         ulong before = proc.Space.Virtual, committedBefore = proc.Space.Committed;
-        var by = new Provenance(c.Pid, c.Name, c.Line, c.Time);
-        var a = c.Args;
-        switch (c.Name)
+        int n = c.ArgCount;
+        switch (c.Call)
         {
-            case "mmap" or "mmap2" when a.Count >= 6 && c.ReturnValue is long ret:
+            case StraceCallKind.Mmap or StraceCallKind.Mmap2 when n >= 6 && c.ReturnValue is long ret:
                 {
                     ulong start = unchecked((ulong)ret);
-                    TryInteger(a[1], out long length);
-                    long prot = Mask(a[2], ProtBits);
-                    long flags = Mask(a[3], MapBits);
-                    var (fd, path) = StraceValues.Fd(a[4]);
-                    TryInteger(a[5], out long offset);
-                    if (c.Name == "mmap2") offset *= (long)Page;
+                    TryInteger(c.Arg(1), out long length);
+                    long prot = _prot.Mask(c.Arg(2));
+                    long flags = _map.Mask(c.Arg(3));
+                    long fd = StraceValues.Fd(c.Arg(4), out var path);
+                    TryInteger(c.Arg(5), out long offset);
+                    if (c.Call == StraceCallKind.Mmap2) offset *= (long)Page;
                     bool anonymous = (flags & 0x20) != 0 || fd < 0;   // MAP_ANONYMOUS
                     bool shared = (flags & 0x1) != 0;                   // MAP_SHARED
-                    string name = anonymous ? (shared ? "/dev/zero (deleted)" : "") : path ?? $"fd {fd} (strace -y shows paths)";
-                    var s = new Segment(start, start + Up((ulong)length), Perms(prot, shared), name, anonymous ? 0 : (ulong)offset, by, null);
+                    string name = anonymous ? (shared ? "/dev/zero (deleted)" : "") : !path.IsEmpty ? _paths.Get(path) : $"fd {fd} (strace -y shows paths)";
+                    var s = new Segment(start, start + Up((ulong)length), Perms(prot, shared), name, anonymous ? 0 : (ulong)offset, By(c), null);
                     proc.Space.Map(s);
                     tally.Mapped += s.Size;
                     if (!s.NoAccess) tally.Committed += s.Size;
                     break;
                 }
-            case "munmap" when a.Count >= 2 && TryAddress(a[0], out ulong addr) && TryInteger(a[1], out long len):
+            case StraceCallKind.Munmap when n >= 2 && TryAddress(c.Arg(0), out ulong addr) && TryInteger(c.Arg(1), out long len):
                 tally.Unmapped += proc.Space.Unmap(addr, addr + Up((ulong)len));
                 break;
-            case "mprotect" or "pkey_mprotect" when a.Count >= 3 && TryAddress(a[0], out ulong addr) && TryInteger(a[1], out long len):
+            case StraceCallKind.Mprotect or StraceCallKind.PkeyMprotect when n >= 3 && TryAddress(c.Arg(0), out ulong addr) && TryInteger(c.Arg(1), out long len):
                 {
-                    var (up, down) = proc.Space.Protect(addr, addr + Up((ulong)len), Perms(Mask(a[2], ProtBits), false)[..3], by);
+                    var (up, down) = proc.Space.Protect(addr, addr + Up((ulong)len), AddressSpace.Access(_prot.Mask(c.Arg(2))), By(c));
                     tally.Committed += up;
                     tally.Decommitted += down;
                     break;
                 }
-            case "mremap" when a.Count >= 3 && c.ReturnValue is long ret:
-                Remap(proc, tally, a, unchecked((ulong)ret), by);
+            case StraceCallKind.Mremap when n >= 3 && c.ReturnValue is long ret:
+                Remap(proc, tally, c, unchecked((ulong)ret), By(c));
                 break;
-            case "brk" when a.Count >= 1 && c.ReturnValue is long ret:
-                Brk(proc, tally, a[0], unchecked((ulong)ret), by);
+            case StraceCallKind.Brk when n >= 1 && c.ReturnValue is long ret:
+                Brk(proc, tally, c.Arg(0), unchecked((ulong)ret), By(c));
                 break;
-            case "madvise" when a.Count >= 3 && TryInteger(a[1], out long len):
-                if (a[2].Contains("MADV_DONTNEED", StringComparison.Ordinal) || a[2].Contains("MADV_FREE", StringComparison.Ordinal) || a[2] is "4" or "8")
+            case StraceCallKind.Madvise when n >= 3 && TryInteger(c.Arg(1), out long len):
+                if (c.Arg(2).IndexOf("MADV_DONTNEED"u8) >= 0 || c.Arg(2).IndexOf("MADV_FREE"u8) >= 0 || c.Arg(2).SequenceEqual("4"u8) || c.Arg(2).SequenceEqual("8"u8))
                     tally.Released += Up((ulong)len);
                 break;
-            case "shmget" when a.Count >= 2 && c.ReturnValue is long id && TryInteger(a[0], out long key) && TryInteger(a[1], out long size):
+            case StraceCallKind.Shmget when n >= 2 && c.ReturnValue is long id && TryInteger(c.Arg(0), out long key) && TryInteger(c.Arg(1), out long size):
                 _shm[id] = (key, (ulong)size);
                 break;
-            case "shmat" when a.Count >= 1 && c.ReturnValue is long at && TryInteger(a[0], out long shmid):
+            case StraceCallKind.Shmat when n >= 1 && c.ReturnValue is long at && TryInteger(c.Arg(0), out long shmid):
                 {
                     var (key, size) = _shm.TryGetValue(shmid, out var v) ? v : (0, Page);
                     if (!_shm.ContainsKey(shmid)) Notes.Add($"line {c.Line}: shmat of segment {shmid} whose shmget is not in the log; its size is unknown (one page assumed)");
-                    bool ro = a.Count >= 3 && a[2].Contains("SHM_RDONLY", StringComparison.Ordinal);
-                    var s = new Segment(unchecked((ulong)at), unchecked((ulong)at) + Up(size), ro ? "r--s" : "rw-s", $"/SYSV{key:x8} (deleted)", 0, by, null);
+                    bool ro = n >= 3 && c.Arg(2).IndexOf("SHM_RDONLY"u8) >= 0;
+                    var s = new Segment(unchecked((ulong)at), unchecked((ulong)at) + Up(size), ro ? "r--s" : "rw-s", $"/SYSV{key:x8} (deleted)", 0, By(c), null);
                     proc.Space.Map(s);
                     tally.Mapped += s.Size;
                     tally.Committed += s.Size;
                     break;
                 }
-            case "shmdt" when a.Count >= 1 && TryAddress(a[0], out ulong addr):
+            case StraceCallKind.Shmdt when n >= 1 && TryAddress(c.Arg(0), out ulong addr):
                 if (proc.Space.Find(addr) is { } seg) tally.Unmapped += proc.Space.Unmap(seg.Start, seg.End);
                 break;
-            case "clone" or "clone3" or "fork" or "vfork" when c.ReturnValue is long child && child > 0:
+            case StraceCallKind.Clone or StraceCallKind.Clone3 or StraceCallKind.Fork or StraceCallKind.Vfork when c.ReturnValue is long child && child > 0:
                 Clone(proc, c, (int)child);
                 break;
-            case "execve" or "execveat":
+            case StraceCallKind.Execve or StraceCallKind.Execveat:
                 Exec(proc, c);
                 break;
         }
@@ -105,10 +111,13 @@ public sealed class StraceReplayer
             _timeline(new TimelinePoint(c.Line, c.Time, proc.Pid, c.Pid, c.Name, (long)proc.Space.Virtual - (long)before, proc.Space.Virtual, proc.Space.Committed));
     }
 
+    private static Provenance By(StraceCallSpan c) => new(c.Pid, c.Name, c.Line, new LogTime(c.TimeText));
+
     public void Event(StraceEvent e)
     {
         if (e.Kind != "exit" || !_byTid.TryGetValue(e.Pid, out var proc)) return;
         _byTid.Remove(e.Pid);
+        _last = null;
         if (e.Pid != proc.Pid) return;
         proc.Exited = true;
         proc.LastLine = e.Line;
@@ -130,38 +139,46 @@ public sealed class StraceReplayer
         return p;
     }
 
-    private void Clone(ReplayedProcess parent, StraceCall c, int child)
+    private void Clone(ReplayedProcess parent, StraceCallSpan c, int child)
     {
-        string flagsText = c.Name == "clone3" ? Field(c.Args.FirstOrDefault() ?? "", "flags") ?? "" : c.Args.Select(x => Field(x, "flags")).FirstOrDefault(f => f is not null) ?? "";
-        var flags = Flags(flagsText, CloneBits);
-        bool vm = flags.Contains("CLONE_VM") || c.Name == "vfork";
-        bool thread = vm && flags.Contains("CLONE_THREAD");
+        // clone's flags are one of its keyword arguments; clone3's are a field of its struct, the first argument.
+        int searched = c.Call == StraceCallKind.Clone3 ? Math.Min(1, c.ArgCount) : c.ArgCount;
+        ReadOnlySpan<byte> flagsText = default;
+        for (int i = 0; i < searched && flagsText.IsEmpty; i++) flagsText = Field(c.Arg(i), "flags"u8);
+        long flags = Mask(flagsText, CloneNames);
+        bool vm = (flags & 0x100) != 0 || c.Call == StraceCallKind.Vfork;   // CLONE_VM
+        bool thread = vm && (flags & 0x10000) != 0;                            // CLONE_THREAD
         if (thread)
         {
+            _last = null;
             _byTid[child] = parent;
             ulong? sp = null;
-            if (c.Name == "clone" && c.Args.Select(x => Field(x, "child_stack")).FirstOrDefault(x => x is not null) is { } cs && TryAddress(cs, out ulong v) && v != 0) sp = v;
-            if (c.Name == "clone3" && Field(c.Args[0], "stack") is { } st && Field(c.Args[0], "stack_size") is { } size && TryAddress(st, out ulong b) && TryAddress(size, out ulong n))
+            if (c.Call == StraceCallKind.Clone)
+                for (int i = 0; i < c.ArgCount && sp is null; i++)
+                    if (Field(c.Arg(i), "child_stack"u8) is { IsEmpty: false } cs && TryAddress(cs, out ulong v)) sp = v != 0 ? v : null;
+            if (c.Call == StraceCallKind.Clone3 && c.ArgCount > 0 && TryAddress(Field(c.Arg(0), "stack"u8), out ulong b) && TryAddress(Field(c.Arg(0), "stack_size"u8), out ulong n))
                 sp = b + n - 1;
             if (sp is ulong value) parent.ThreadStacks[child] = value;
             return;
         }
         // A new process: fork copies the address space; vfork (CLONE_VM without CLONE_THREAD) shares it until execve.
         var p = new ReplayedProcess(child, vm ? parent.Space : parent.Space.Clone()) { FirstLine = c.Line, Exe = parent.Exe, BrkStart = parent.BrkStart };
+        _last = null;
         _byTid[child] = p;
         _processes.Add(p);
     }
 
-    private void Exec(ReplayedProcess proc, StraceCall c)
+    private static void Exec(ReplayedProcess proc, StraceCallSpan c)
     {
         proc.Space = new AddressSpace();
         proc.BrkStart = null;
         proc.ThreadStacks.Clear();
-        proc.Exe = c.Args.Count > 0 ? c.Args[c.Name == "execveat" ? 1 : 0].Trim('"') : null;
+        int path = c.Call == StraceCallKind.Execveat ? 1 : 0;
+        proc.Exe = c.ArgCount > path ? c.ArgString(path).Trim('"') : null;
         proc.FirstLine = c.Line;
     }
 
-    private static void Brk(ReplayedProcess proc, ThreadTally tally, string arg, ulong result, Provenance by)
+    private static void Brk(ReplayedProcess proc, ThreadTally tally, ReadOnlySpan<byte> arg, ulong result, Provenance by)
     {
         TryAddress(arg, out ulong requested);
         if (proc.BrkStart is null) { proc.BrkStart = result; return; }   // brk(NULL) at start-up: where the heap begins
@@ -178,13 +195,13 @@ public sealed class StraceReplayer
         else tally.Unmapped += proc.Space.Unmap(newEnd, oldEnd);
     }
 
-    private static void Remap(ReplayedProcess proc, ThreadTally tally, IReadOnlyList<string> a, ulong result, Provenance by)
+    private static void Remap(ReplayedProcess proc, ThreadTally tally, StraceCallSpan c, ulong result, Provenance by)
     {
-        if (!TryAddress(a[0], out ulong old) || !TryInteger(a[1], out long oldLen) || !TryInteger(a[2], out long newLen)) return;
+        if (!TryAddress(c.Arg(0), out ulong old) || !TryInteger(c.Arg(1), out long oldLen) || !TryInteger(c.Arg(2), out long newLen)) return;
         ulong oldEnd = old + Up((ulong)oldLen), size = Up((ulong)newLen);
         var pieces = proc.Space.Segments.Where(s => s.End > old && s.Start < oldEnd).ToList();
         if (pieces.Count == 0) return;
-        bool keep = a.Count >= 4 && Flags(a[3], MremapBits).Contains("MREMAP_DONTUNMAP");
+        bool keep = c.ArgCount >= 4 && (Mask(c.Arg(3), MremapNames) & 4) != 0;   // MREMAP_DONTUNMAP
         if (!keep || result == old) tally.Unmapped += proc.Space.Unmap(old, oldEnd);
         ulong at = result;
         foreach (var s in pieces)
@@ -199,22 +216,28 @@ public sealed class StraceReplayer
         tally.Mapped += size;
     }
 
-    /// <summary>"flags=CLONE_VM|…" inside an argument (clone's keyword args, clone3's struct).</summary>
-    private static string? Field(string text, string name)
+    /// <summary>"flags=CLONE_VM|…" inside an argument (clone's keyword args, clone3's struct); empty when absent.</summary>
+    private static ReadOnlySpan<byte> Field(ReadOnlySpan<byte> text, ReadOnlySpan<byte> name)
     {
-        int at = text.IndexOf(name + "=", StringComparison.Ordinal);
-        while (at > 0 && char.IsLetterOrDigit(text[at - 1]) || at > 0 && text[at - 1] == '_') at = text.IndexOf(name + "=", at + 1, StringComparison.Ordinal);
-        if (at < 0) return null;
-        int start = at + name.Length + 1, end = start;
-        while (end < text.Length && text[end] is not (',' or '}')) end++;
-        return text[start..end].Trim();
+        int from = 0;
+        while (true)
+        {
+            int at = text[from..].IndexOf(name);
+            if (at < 0) return default;
+            at += from;
+            int value = at + name.Length;
+            bool wordStart = at == 0 || !(char.IsAsciiLetterOrDigit((char)text[at - 1]) || text[at - 1] == '_');
+            if (wordStart && value < text.Length && text[value] == '=')
+            {
+                int end = value + 1;
+                while (end < text.Length && text[end] is not ((byte)',' or (byte)'}')) end++;
+                return text[(value + 1)..end].Trim((byte)' ');
+            }
+            from = at + 1;
+        }
     }
 
-    private static readonly string[] PrivatePerms = ["---p", "r--p", "-w-p", "rw-p", "--xp", "r-xp", "-wxp", "rwxp"];
-    private static readonly string[] SharedPerms = ["---s", "r--s", "-w-s", "rw-s", "--xs", "r-xs", "-wxs", "rwxs"];
-
-    /// <summary>maps-style permissions from PROT_READ=1, PROT_WRITE=2, PROT_EXEC=4, without building a string per call.</summary>
-    private static string Perms(long prot, bool shared) => (shared ? SharedPerms : PrivatePerms)[prot & 7];
+    private static string Perms(long prot, bool shared) => AddressSpace.Perms(prot, shared);
 
     private static ulong Up(ulong n) => (n + Page - 1) & ~(Page - 1);
 }

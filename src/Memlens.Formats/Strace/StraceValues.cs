@@ -23,6 +23,105 @@ public static class StraceValues
         return long.TryParse(s, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out value);
     }
 
+    /// <summary>As <see cref="TryInteger(ReadOnlySpan{char}, out long)"/>, on the bytes of a log line.</summary>
+    public static bool TryInteger(ReadOnlySpan<byte> text, out long value)
+    {
+        // Several per replayed call: digits are read by hand, through a table (Utf8Parser costs more than the call).
+        value = 0;
+        var s = Trim(text);
+        var digits = HexDigits;
+        if (s.Length > 2 && s[0] == '0' && (s[1] | 0x20) == 'x')
+        {
+            ulong u = 0;
+            int i = 2, end = Math.Min(s.Length, 18);
+            for (; i < end; i++)
+            {
+                int d = digits[s[i]];
+                if (d < 0) break;
+                u = (u << 4) | (uint)d;
+            }
+            value = unchecked((long)u);
+            return i > 2 && (i == s.Length || Commented(s[i..]));
+        }
+        if (s.Length >= 4 && s.StartsWith("NULL"u8)) return s.Length == 4 || Commented(s[4..]);
+        bool negative = s.Length > 0 && s[0] == '-';
+        int j = negative || (s.Length > 0 && s[0] == '+') ? 1 : 0, first = j;
+        ulong n = 0;
+        for (; j < s.Length && j - first < 19; j++)
+        {
+            uint d = (uint)(s[j] - '0');
+            if (d > 9) break;
+            n = (n * 10) + d;
+        }
+        if (j == first || (j < s.Length && !Commented(s[j..])) || n > long.MaxValue) return false;
+        value = negative ? -(long)n : (long)n;
+        return true;
+    }
+
+    /// <summary>What follows a number is nothing but an -X comment ("0x3 /* PROT_READ|PROT_WRITE */").</summary>
+    private static bool Commented(ReadOnlySpan<byte> rest) => Trim(rest).StartsWith("/*"u8);
+
+    /// <summary>Each byte's value as a hex digit, or -1.</summary>
+    private static ReadOnlySpan<sbyte> HexDigits =>
+    [
+        -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+        -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, -1, -1, -1, -1, -1, -1,
+        -1, 10, 11, 12, 13, 14, 15, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+        -1, 10, 11, 12, 13, 14, 15, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+        -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+        -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+        -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+        -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+    ];
+
+    public static bool TryAddress(ReadOnlySpan<byte> text, out ulong value)
+    {
+        bool ok = TryInteger(text, out long v);
+        value = unchecked((ulong)v);
+        return ok;
+    }
+
+    /// <summary>As <see cref="Mask(string, Dictionary{string, long})"/>, on the bytes of a log line; no string is made.</summary>
+    public static long Mask(ReadOnlySpan<byte> text, FlagNames names)
+    {
+        var s = Trim(text);
+        int comment = s.IndexOf("/*"u8);
+        if (comment >= 0)
+        {
+            int end = s.IndexOf("*/"u8);
+            s = Trim(s[(comment + 2)..(end < 0 ? s.Length : end)]);
+        }
+        long mask = 0;
+        while (true)
+        {
+            int bar = s.IndexOf((byte)'|');
+            var part = Trim(bar < 0 ? s : s[..bar]);
+            if (part.Length > 0 && char.IsAsciiDigit((char)part[0])) { if (TryInteger(part, out long number)) mask |= number; }
+            else if (names.TryGet(part, out long bit)) mask |= bit;
+            if (bar < 0) return mask;
+            s = s[(bar + 1)..];
+        }
+    }
+
+    /// <summary>"3&lt;/usr/lib/libc.so.6&gt;" → 3 and the path's bytes; "-1" → -1 and no path.</summary>
+    public static long Fd(ReadOnlySpan<byte> text, out ReadOnlySpan<byte> path)
+    {
+        var s = Trim(text);
+        int lt = s.IndexOf((byte)'<');
+        path = default;
+        if (lt > 0 && s[^1] == '>') path = s[(lt + 1)..^1];
+        TryInteger(lt > 0 && s[^1] == '>' ? s[..lt] : s, out long fd);
+        return fd;
+    }
+
+    private static ReadOnlySpan<byte> Trim(ReadOnlySpan<byte> s)
+    {
+        int a = 0, b = s.Length;
+        while (a < b && StraceCallSpan.IsSpace(s[a])) a++;
+        while (b > a && StraceCallSpan.IsSpace(s[b - 1])) b--;
+        return s[a..b];
+    }
+
     public static bool TryAddress(string text, out ulong value)
     {
         bool ok = TryInteger(text, out long v);
@@ -125,4 +224,34 @@ public static class StraceValues
         ["MREMAP_FIXED"] = 2,
         ["MREMAP_DONTUNMAP"] = 4,
     };
+
+    // After the tables they are made from: static fields are set in the order they are written.
+    public static readonly FlagNames ProtNames = new(ProtBits);
+    public static readonly FlagNames MapNames = new(MapBits);
+    public static readonly FlagNames MremapNames = new(MremapBits);
+    public static readonly FlagNames CloneNames = new(CloneBits);
+}
+
+/// <summary>Flag names looked up by their bytes, as they appear in a log line, without making a string.</summary>
+public sealed class FlagNames
+{
+    private readonly Dictionary<int, (byte[] Name, long Bit)[]> _byKey = [];
+
+    public FlagNames(IReadOnlyDictionary<string, long> bits)
+    {
+        foreach (var group in bits.Select(kv => (Name: System.Text.Encoding.ASCII.GetBytes(kv.Key), Bit: kv.Value)).GroupBy(x => Key(x.Name)))
+            _byKey[group.Key] = [.. group];
+    }
+
+    public bool TryGet(ReadOnlySpan<byte> name, out long bit)
+    {
+        bit = 0;
+        if (name.IsEmpty || !_byKey.TryGetValue(Key(name), out var candidates)) return false;
+        foreach (var (n, b) in candidates)
+            if (name.SequenceEqual(n)) { bit = b; return true; }
+        return false;
+    }
+
+    /// <summary>Length, last byte and middle byte: the flag names of one family differ in one of them.</summary>
+    private static int Key(ReadOnlySpan<byte> name) => name.Length | (name[^1] << 8) | (name[name.Length / 2] << 16);
 }

@@ -1,3 +1,5 @@
+using System.Numerics;
+using System.Runtime.InteropServices;
 using System.Text;
 
 namespace Memlens.Formats.Text;
@@ -9,23 +11,28 @@ namespace Memlens.Formats.Text;
 public sealed class Utf8StringCache
 {
     public const int MaxEntries = 4096;
-    private readonly Dictionary<ulong, string> _byHash = [];
+    private readonly Dictionary<ulong, (byte[] Bytes, string Text)> _byHash = [];
 
     public string Get(ReadOnlySpan<byte> bytes)
     {
         if (bytes.IsEmpty) return "";
-        ulong hash = 14695981039346656037UL;   // FNV-1a
-        foreach (byte b in bytes) hash = (hash ^ b) * 1099511628211UL;
-        if (_byHash.TryGetValue(hash, out var s) && Same(s, bytes)) return s;
-        s = Encoding.UTF8.GetString(bytes);
-        if (_byHash.Count < MaxEntries) _byHash[hash] = s;
+        ulong hash = Hash(bytes);
+        if (_byHash.TryGetValue(hash, out var seen) && bytes.SequenceEqual(seen.Bytes)) return seen.Text;
+        string s = Encoding.UTF8.GetString(bytes);
+        if (_byHash.Count < MaxEntries) _byHash[hash] = (bytes.ToArray(), s);
         return s;
     }
 
-    private static bool Same(string s, ReadOnlySpan<byte> bytes)
+    /// <summary>Eight bytes a step (a path is hashed for every mapping that names it), the tail a byte a step.</summary>
+    private static ulong Hash(ReadOnlySpan<byte> bytes)
     {
-        if (s.Length != bytes.Length) return false;   // non-ASCII strings are simply not shared
-        for (int i = 0; i < bytes.Length; i++) if (s[i] != bytes[i]) return false;
-        return true;
+        ulong h = 14695981039346656037UL ^ (ulong)bytes.Length;
+        while (bytes.Length >= 8)
+        {
+            h = BitOperations.RotateLeft((h ^ MemoryMarshal.Read<ulong>(bytes)) * 0x9E3779B97F4A7C15UL, 29);
+            bytes = bytes[8..];
+        }
+        foreach (byte b in bytes) h = (h ^ b) * 1099511628211UL;
+        return h;
     }
 }

@@ -5,7 +5,7 @@ namespace Memlens.Tests.Core;
 /// <summary>The interval map: each kernel operation as a named case.</summary>
 public class AddressSpaceTests
 {
-    private static readonly Provenance By = new(1, "test", 1, null);
+    private static readonly Provenance By = new(1, "test", 1, default);
     private static Segment Seg(ulong a, ulong b, string perms = "rw-p", string path = "") => new(a, b, perms, path, 0, By, null);
     private static string Show(AddressSpace s) => string.Join(" ", s.Segments.Select(x => $"{x.Start:x}-{x.End:x}:{x.Perms}"));
 
@@ -63,7 +63,7 @@ public class AddressSpaceTests
     {
         var s = new AddressSpace();
         s.Map(Seg(0x1000, 0x3000, "rw-s", "/dev/shm/x"));
-        var by = new Provenance(9, "mprotect", 7, null);
+        var by = new Provenance(9, "mprotect", 7, default);
         s.Protect(0x2000, 0x3000, "r--", by);
         Assert.Equal("1000-2000:rw-s 2000-3000:r--s", Show(s));
         Assert.Equal(by, s.Segments[1].Changed);

@@ -9,7 +9,7 @@ public class StraceParserTests
     {
         var calls = new List<StraceCall>();
         var events = new List<StraceEvent>();
-        var parser = new StraceParser(calls.Add, events.Add) { DefaultPid = 42 };
+        var parser = new StraceParser(c => calls.Add(c.ToCall()), events.Add) { DefaultPid = 42 };
         foreach (var line in log.Split('\n')) parser.Line(Encoding.UTF8.GetBytes(line));
         parser.End(cut);
         return (calls, events, parser);
@@ -108,5 +108,22 @@ public class StraceParserTests
         var (calls, _, parser) = Parse("1 openat(AT_FDCWD, \"/etc/ld.so.cache\", O_RDONLY|O_CLOEXEC) = 3\n1 read(3, \"a, b) = c\", 5) = 5");
         Assert.Empty(calls);
         Assert.Equal(0, parser.Garbage);
+    }
+
+    [Fact]
+    public void Stack_frames_belong_to_the_call_right_above_them()
+    {
+        var (_, events, _) = Parse("""
+            7 mmap(NULL, 4096, PROT_READ, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0x7f0000000000
+             > /usr/lib/x86_64-linux-gnu/libc.so.6(mmap64+0x26) [0xf1a26]
+            7 openat(AT_FDCWD, "/etc/passwd", O_RDONLY) = 3
+             > /usr/lib/x86_64-linux-gnu/libc.so.6(open64+0x1c) [0x1169]
+            7 munmap(0x7f0000000000, 4096) = 0
+             > /usr/lib/x86_64-linux-gnu/libc.so.6(munmap+0xb) [0x11c0]
+            """);
+        var stacks = events.Where(e => e.Kind == "stack").ToList();
+        Assert.Equal(2, stacks.Count);
+        Assert.Equal((1L, "/usr/lib/x86_64-linux-gnu/libc.so.6(mmap64+0x26) [0xf1a26]"), (stacks[0].Line, stacks[0].Text));
+        Assert.Equal((5L, "/usr/lib/x86_64-linux-gnu/libc.so.6(munmap+0xb) [0x11c0]"), (stacks[1].Line, stacks[1].Text));
     }
 }
