@@ -40,6 +40,7 @@ public static class Program
             WatchCommand.Create(console),
             CgroupCommand.Create(console),
             TopCommand.Create(console),
+            ServeCommand.Create(console),
             ShellCommands.Completion(console, () => tree!),
             ShellCommands.Man(console, () => tree!),
         };

@@ -8,15 +8,17 @@ namespace Memlens.Reporting.Html;
 /// </summary>
 public static class HtmlPage
 {
-    public static void Begin(TextWriter w, string title, string subtitle)
+    /// <param name="live">a page of `memlens serve`, which may fetch from the server that sent it and nowhere else.</param>
+    public static void Begin(TextWriter w, string title, string subtitle, bool live = false)
     {
         w.Write("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">");
-        w.Write("<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'\">");
+        w.Write($"<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'{(live ? "; connect-src 'self'" : "")}\">");
         w.Write($"<meta name=\"viewport\" content=\"width=device-width\"><title>{E(title)}</title><style>{Style}</style></head><body>\n");
         w.Write($"<h1>{E(title)}</h1><p class=\"src\">{E(subtitle)}</p>\n");
     }
 
-    public static void End(TextWriter w) => w.Write($"<script>{SortScript}</script></body></html>\n");
+    /// <param name="script">more of the page's own script (a live page's refresh).</param>
+    public static void End(TextWriter w, string? script = null) => w.Write($"<script>{SortScript}{script}</script></body></html>\n");
 
     /// <summary>Identity checks as a list: [ok] or [!!], the name, expected and actual bytes, the explanation.</summary>
     public static void Checks(TextWriter w, IReadOnlyList<Core.Reconciliation.Check> checks)

@@ -18,11 +18,15 @@ public static class HtmlReportWriter
     public const int MaxMapElements = 20_000;
     private const int MapWidth = 1200, RowHeight = 26, TreeWidth = 1200, TreeHeight = 520;
 
-    public static void Write(Report r, TextWriter w)
+    public static void Write(Report r, TextWriter w) => Write(r, w, null);
+
+    /// <param name="live">for `memlens serve`: a section after the headline and the script that keeps it current.</param>
+    public static void Write(Report r, TextWriter w, (string Section, string Script)? live)
     {
         var p = r.Process;
-        HtmlPage.Begin(w, $"memlens: {p.Comm ?? "?"} (pid {p.Pid})", $"{p.Source}{(p.Exe is null ? "" : $" · {p.Exe}")}{(p.Kernel is null ? "" : $" · kernel {p.Kernel}")}");
+        HtmlPage.Begin(w, $"memlens: {p.Comm ?? "?"} (pid {p.Pid})", $"{p.Source}{(p.Exe is null ? "" : $" · {p.Exe}")}{(p.Kernel is null ? "" : $" · kernel {p.Kernel}")}", live is not null);
         Headline(r, w);
+        if (live is { } l) w.Write(l.Section);
         Bars(r, w);
         Map(r, w);
         Treemaps(r, w);
@@ -31,7 +35,7 @@ public static class HtmlReportWriter
         HtmlPage.Checks(w, r.Checks);
         if (r.Warnings.Count > 0)
             w.Write($"<section id=\"warnings\"><h2>Warnings</h2><ul>{string.Concat(r.Warnings.Select(x => $"<li>{E(x)}</li>"))}</ul></section>\n");
-        HtmlPage.End(w);
+        HtmlPage.End(w, MapScript + live?.Script);
     }
 
     private static void Headline(Report r, TextWriter w)
@@ -115,8 +119,14 @@ public static class HtmlReportWriter
             if (resident > 0) w.Write($"<rect x=\"{F(px)}\" y=\"{F(y + h * (1 - resident))}\" width=\"{F(width)}\" height=\"{F(h * resident)}\" fill=\"{colour}\"/>");
             w.Write("</g>");
         }
-        w.Write($"</svg>{Legend(items.Select(i => i.Kind))}</section>\n");
+        w.Write($"</svg><p id=\"map-detail\" class=\"src\">hover a region: its addresses, owner and evidence show here</p>{Legend(items.Select(i => i.Kind))}</section>\n");
     }
+
+    /// <summary>Hovering a region of the map writes its title (range, owner, evidence) under the map, without a tooltip's delay.</summary>
+    private const string MapScript = """
+        const mapDetail = document.getElementById('map-detail'), mapSvg = document.querySelector('#map svg');
+        if (mapDetail && mapSvg) mapSvg.addEventListener('mouseover', e => { const g = e.target.closest('g.region'); if (g) mapDetail.textContent = g.querySelector('title').textContent; });
+        """;
 
     private sealed record MapItem(ulong Start, ulong End, string StartHex, string Kind, string Owner, ulong Virtual, ulong Rss, bool ReservedOnly, string Title);
 
