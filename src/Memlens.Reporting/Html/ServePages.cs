@@ -38,9 +38,14 @@ public static class ServePages
     /// <summary>The live section of a process's page and its script: owners now, and their change since the page opened.</summary>
     public static (string Section, string Script) LiveParts(int pid) => (
         $"<section id=\"live\"><h2>Live</h2><p id=\"live-status\" class=\"src\">watching pid {pid}…</p>" +
+        "<svg id=\"live-chart\" viewBox=\"0 0 1000 200\" width=\"1000\" height=\"200\" role=\"img\"><title>RSS by kind over time, stacked</title></svg>" +
+        "<p id=\"live-legend\" class=\"legend\"></p>" +
         $"<p><a href=\"/process/{pid}/report.html\">download this report (HTML)</a> · <a href=\"/process/{pid}/snapshot.tar.gz\">capture a snapshot (.tar.gz)</a> · <a href=\"/\">all processes</a></p>" +
         "<table class=\"sortable\" id=\"live-owners\"><thead><tr><th>kind</th><th>owner</th><th>VSZ</th><th>RSS</th><th>PSS</th><th>swap</th><th>RSS since opened</th></tr></thead><tbody></tbody></table></section>\n",
-        LiveScript.Replace("PID", pid.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal));
+        $"const kindColours = {KindColourTable};" + LiveScript.Replace("PID", pid.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal));
+
+    /// <summary>The kinds' colours as a script object: the chart uses the colours of every other view.</summary>
+    private static string KindColourTable => "{" + string.Join(",", Core.Model.Kinds.All.Select(k => $"\"{k}\":\"{KindColors.Rgb(k)}\"")) + "}";
 
     /// <summary>What the live section fetches: the owners of a process now (largest resident first), or that it exited.</summary>
     public static byte[] LiveJson(Report r, DateTimeOffset at, int owners = 25)
@@ -56,6 +61,16 @@ public static class ServePages
             j.WriteNumber("vsz", r.Headline.Vsz);
             Nullable(j, "rss", r.Headline.Rss);
             Nullable(j, "pss", r.Headline.Pss);
+            j.WriteStartArray("kinds");
+            foreach (var k in r.Kinds)
+            {
+                j.WriteStartObject();
+                j.WriteString("kind", k.Kind);
+                j.WriteNumber("virtual", k.Numbers.Virtual);
+                Nullable(j, "rss", k.Numbers.Rss);
+                j.WriteEndObject();
+            }
+            j.WriteEndArray();
             j.WriteStartArray("owners");
             foreach (var g in r.Groups.OrderByDescending(g => g.Numbers.Rss ?? 0).ThenByDescending(g => g.Numbers.Virtual).Take(owners))
             {
@@ -116,7 +131,31 @@ public static class ServePages
 
     private const string LiveScript = Helpers + """
         const first = new Map(), status = document.getElementById('live-status'), owners = document.getElementById('live-owners');
+        const chart = document.getElementById('live-chart'), legend = document.getElementById('live-legend'), history = [];
         let timer;
+        // RSS by kind over the samples, stacked: the last 300 samples (10 minutes), the largest kind at the bottom.
+        function draw() {
+          const last = history[history.length - 1], kinds = Object.keys(last).sort((a, b) => last[b] - last[a]);
+          const top = Math.max(1, ...history.map(h => Object.values(h).reduce((a, b) => a + b, 0)));
+          const x = i => history.length === 1 ? 1000 : i * 1000 / (history.length - 1), y = v => 195 - v * 185 / top;
+          const svg = 'http://www.w3.org/2000/svg', below = history.map(() => 0);
+          chart.querySelectorAll('polygon').forEach(p => p.remove());
+          legend.replaceChildren();
+          for (const k of kinds) {
+            const lower = below.slice(), upper = history.map((h, i) => below[i] += (h[k] ?? 0));
+            const points = upper.map((v, i) => x(i) + ',' + y(v)).concat(lower.map((v, i) => x(i) + ',' + y(v)).reverse());
+            const p = document.createElementNS(svg, 'polygon');
+            p.setAttribute('points', (history.length === 1 ? ['0,' + y(upper[0]), ...points, '0,' + y(lower[0])] : points).join(' '));
+            p.setAttribute('fill', kindColours[k] ?? '#999');
+            p.dataset.kind = k;
+            const t = document.createElementNS(svg, 'title'); t.textContent = k + ': ' + size(last[k]); p.appendChild(t);
+            chart.appendChild(p);
+            const item = document.createElement('span'), swatch = document.createElement('i');
+            swatch.style.background = kindColours[k] ?? '#999';
+            item.append(swatch, k + ' ' + size(last[k]));
+            legend.appendChild(item);
+          }
+        }
         async function sample() {
           try {
             const r = await fetch('/api/process/PID');
@@ -128,6 +167,9 @@ public static class ServePages
               document.body.dataset.exited = 'true';
               return;
             }
+            history.push(Object.fromEntries(s.kinds.filter(k => k.rss > 0).map(k => [k.kind, k.rss])));
+            if (history.length > 300) history.shift();
+            draw();
             const body = owners.tBodies[0];
             body.replaceChildren();
             for (const o of s.owners) {

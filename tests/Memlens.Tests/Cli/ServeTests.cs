@@ -129,6 +129,13 @@ public sealed class ServeTests : IDisposable
             // The live table fills from the server, and names the subject's own binary among the owners.
             await page.WaitForSelectorAsync($"#live-owners tbody tr[data-owner='{SubjectBuilds.Threads}']");
 
+            // RSS by kind over time, stacked, in the colours of every other view; a band a kind, none empty.
+            var band = await page.WaitForSelectorAsync("#live-chart polygon[data-kind='image']");
+            Assert.Equal(Memlens.Reporting.Terminal.KindColors.Rgb("image"), await band!.GetAttributeAsync("fill"));
+            var kinds = await page.EvalOnSelectorAllAsync<string[]>("#live-chart polygon", "ps => ps.map(p => p.dataset.kind)");
+            Assert.Equal(kinds.Length, kinds.Distinct().Count());
+            Assert.Contains("stack", kinds);
+
             // Hovering a region of the map shows its owner under the map.
             var region = page.Locator("#map g.region").First;
             string title = await region.Locator("title").TextContentAsync() ?? "";
