@@ -41,6 +41,7 @@ public static class Program
             CgroupCommand.Create(console),
             TopCommand.Create(console),
             ServeCommand.Create(console),
+            ExporterCommand.Create(console),
             ShellCommands.Completion(console, () => tree!),
             ShellCommands.Man(console, () => tree!),
         };

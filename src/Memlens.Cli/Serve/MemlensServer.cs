@@ -21,35 +21,26 @@ public sealed class MemlensServer : IDisposable
     private readonly HttpServer _http;
     private readonly ProcRoot _proc;
     private readonly int _rows;
-    private readonly HashSet<string> _hosts;
+    private readonly HostCheck _host;
 
     public MemlensServer(IPEndPoint at, ProcRoot proc, int rows = 50)
     {
         _proc = proc;
         _rows = rows;
         _http = new HttpServer(at, Handle);
-        int port = _http.EndPoint.Port;
-        _hosts = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { $"localhost:{port}", $"127.0.0.1:{port}", $"[::1]:{port}" };
-        if (!IPAddress.IsLoopback(at.Address) && !at.Address.Equals(IPAddress.Any) && !at.Address.Equals(IPAddress.IPv6Any)) _hosts.Add(Authority(at.Address, port));
-        AnyHost = at.Address.Equals(IPAddress.Any) || at.Address.Equals(IPAddress.IPv6Any);
+        _host = new HostCheck(at.Address, _http.EndPoint.Port);
     }
 
     public IPEndPoint EndPoint => _http.EndPoint;
-    public Uri Url => new($"http://{Authority(IPAddress.IsLoopback(EndPoint.Address) || AnyHost ? IPAddress.Loopback : EndPoint.Address, EndPoint.Port)}/");
-    /// <summary>Bound to every address, as asked explicitly: then any Host is answered.</summary>
-    public bool AnyHost { get; }
+    public Uri Url => _host.Url;
 
     public Task RunAsync(CancellationToken stop) => _http.RunAsync(stop);
 
     public void Dispose() => _http.Dispose();
 
-    private static string Authority(IPAddress a, int port) =>
-        a.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? $"[{a}]:{port}" : $"{a}:{port}";
-
     internal HttpResponse Handle(HttpRequest request)
     {
-        if (!AnyHost && !(request.Headers.TryGetValue("Host", out var host) && _hosts.Contains(host)))
-            return HttpResponse.Text(421, $"memlens: this server answers to {Url.Authority} only");
+        if (!_host.Allows(request)) return _host.Refusal();
         if (request.Method is not ("GET" or "HEAD"))
             return new HttpResponse(405, "text/plain; charset=utf-8", "memlens: read-only; only GET and HEAD are answered\n"u8.ToArray(), new Dictionary<string, string> { ["Allow"] = "GET, HEAD" });
         var parts = request.Path.Trim('/').Split('/');

@@ -55,7 +55,7 @@ public sealed record MachineAnalysis(ProcessSweep.Result Sweep, IReadOnlyList<Ma
     }
 
     /// <summary>User names by uid, from /etc/passwd (names of users from a directory service stay numbers).</summary>
-    private static Dictionary<int, string> Users()
+    internal static Dictionary<int, string> Users()
     {
         var map = new Dictionary<int, string>();
         try
