@@ -38,10 +38,13 @@ public sealed partial class ExporterTests : IDisposable
         return server;
     }
 
-    private static Subject StartAllocs()
+    /// <summary>The allocs subject under a name of its own, so that its group holds it alone while other tests run theirs.</summary>
+    private (Subject Subject, string Group) StartAllocs()
     {
-        var subject = Subject.Start(SubjectBuilds.Allocs);
-        return subject;
+        string group = $"allocs-{Guid.NewGuid():N}"[..20];
+        string copy = Path.Combine(_temp.New("memlens-exporter-subject-"), group);
+        File.Copy(SubjectBuilds.Allocs, copy);
+        return (Subject.Start(copy), group);
     }
 
     /// <summary>The samples of one metric, by their labels written as the text shows them.</summary>
@@ -52,8 +55,8 @@ public sealed partial class ExporterTests : IDisposable
     [Fact]
     public async Task The_series_of_a_C_subject_match_its_report_and_pass_promtool()
     {
-        using var subject = StartAllocs();
-        string group = Path.GetFileName(SubjectBuilds.Allocs);
+        var (subject, group) = StartAllocs();
+        using var _ = subject;
         var server = Start(new ExporterScope(Groups: 1000, Owners: 5, ProcessesPerGroup: 2));
         string text = await _http.GetStringAsync(new Uri(server.Url, "/metrics"));
         var report = JsonDocument.Parse(MemlensCli.Run("report", subject.Pid.ToString(CultureInfo.InvariantCulture), "--json").Out).RootElement;
@@ -91,8 +94,8 @@ public sealed partial class ExporterTests : IDisposable
     [Fact]
     public async Task A_real_Prometheus_scrapes_it()
     {
-        using var subject = StartAllocs();
-        string group = Path.GetFileName(SubjectBuilds.Allocs);
+        var (subject, group) = StartAllocs();
+        using var _ = subject;
         var server = Start(new ExporterScope(Groups: 1000, Owners: 3, ProcessesPerGroup: 1));
         string dir = _temp.New("memlens-prometheus-");
         int port = FreePort();
