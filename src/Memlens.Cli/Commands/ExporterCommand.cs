@@ -12,11 +12,7 @@ namespace Memlens.Cli.Commands;
 /// <summary>`memlens exporter`: the owners of the largest process groups for Prometheus, over HTTP or as a textfile.</summary>
 internal static class ExporterCommand
 {
-    private static readonly Option<string> Listen = new("--listen")
-    {
-        Description = $"address and port to serve /metrics on (default 127.0.0.1:{MetricsServer.DefaultPort})",
-        DefaultValueFactory = _ => $"127.0.0.1:{MetricsServer.DefaultPort}",
-    };
+    private static readonly Option<string> Listen = ServeCommand.ListenOption(MetricsServer.DefaultPort, "to serve /metrics on");
     private static readonly Option<string> By = new("--by") { Description = "group processes by program (default), user or cgroup", DefaultValueFactory = _ => "program" };
     private static readonly Option<int> Groups = new("--groups") { Description = "groups exported, the largest by PSS (default 10; the rest as group \"other\")", DefaultValueFactory = _ => 10 };
     private static readonly Option<int> Owners = new("--owners") { Description = "owners exported per group, the largest by PSS (default 5; the rest as owner \"other\")", DefaultValueFactory = _ => 5 };
@@ -40,26 +36,9 @@ internal static class ExporterCommand
             var proc = new ProcRoot(parse.GetValue(CommonOptions.ProcRoot)!);
             return parse.GetValue(Textfile) is { } dir
                 ? WriteTextfiles(console, dir, scope, proc, WatchCommand.ParseInterval(parse.GetValue(Interval)!), parse.GetValue(Count))
-                : Serve(console, parse.GetValue(Listen)!, scope, proc);
+                : ServeCommand.RunServer(console, parse.GetValue(Listen)!, at => new MetricsServer(at, scope, proc), "the programs' names and memory", "metrics");
         }));
         return command;
-    }
-
-    private static int Serve(CliConsole console, string listen, ExporterScope scope, ProcRoot proc)
-    {
-        var at = ServeCommand.ParseListen(listen);
-        MetricsServer server;
-        try { server = new MetricsServer(at, scope, proc); }
-        catch (SocketException e) { throw new MemlensException(ExitCode.Usage, $"--listen {listen}: cannot listen there ({e.Message.TrimEnd('.')})"); }
-        using (server)
-        {
-            if (!IPAddress.IsLoopback(at.Address))
-                console.Error.WriteLine($"memlens: listening on {server.EndPoint}, reachable from other machines: anyone who can connect sees the programs' names and memory");
-            console.Out.WriteLine($"memlens: metrics at {server.Url}metrics (read-only; Ctrl-C stops)");
-            console.Out.Flush();
-            server.RunAsync(CancellationToken.None).GetAwaiter().GetResult();
-        }
-        return 0;
     }
 
     /// <summary>node_exporter reads DIR/*.prom: the file is replaced whole each time, never seen half-written.</summary>

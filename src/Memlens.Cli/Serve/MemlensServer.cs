@@ -15,34 +15,14 @@ namespace Memlens.Cli.Serve;
 /// It only reads: every route is a GET (or HEAD), and nothing it answers changes anything on the machine. It answers
 /// only to its own address (the Host header is checked, so a web page elsewhere cannot reach it through DNS rebinding).
 /// </summary>
-public sealed class MemlensServer : IDisposable
+public sealed class MemlensServer(IPEndPoint at, ProcRoot proc, int rows = 50) : ReadOnlyServer(at)
 {
     public const int DefaultPort = 7470;
-    private readonly HttpServer _http;
-    private readonly ProcRoot _proc;
-    private readonly int _rows;
-    private readonly HostCheck _host;
+    private readonly ProcRoot _proc = proc;
+    private readonly int _rows = rows;
 
-    public MemlensServer(IPEndPoint at, ProcRoot proc, int rows = 50)
+    private protected override HttpResponse Answer(HttpRequest request)
     {
-        _proc = proc;
-        _rows = rows;
-        _http = new HttpServer(at, Handle);
-        _host = new HostCheck(at.Address, _http.EndPoint.Port);
-    }
-
-    public IPEndPoint EndPoint => _http.EndPoint;
-    public Uri Url => _host.Url;
-
-    public Task RunAsync(CancellationToken stop) => _http.RunAsync(stop);
-
-    public void Dispose() => _http.Dispose();
-
-    internal HttpResponse Handle(HttpRequest request)
-    {
-        if (!_host.Allows(request)) return _host.Refusal();
-        if (request.Method is not ("GET" or "HEAD"))
-            return new HttpResponse(405, "text/plain; charset=utf-8", "memlens: read-only; only GET and HEAD are answered\n"u8.ToArray(), new Dictionary<string, string> { ["Allow"] = "GET, HEAD" });
         var parts = request.Path.Trim('/').Split('/');
         string by = request.Query.TryGetValue("by", out var b) && ServePages.Groupings.Contains(b) ? b : "process";
         return parts switch

@@ -26,35 +26,15 @@ public sealed record ExporterScope(string By = "program", int Groups = 10, int O
 /// `memlens exporter`: `/metrics` in the Prometheus text format, or OpenMetrics when the scraper asks for it. Each
 /// scrape samples the machine then; nothing is kept between scrapes. GET only, and only to its own name.
 /// </summary>
-public sealed class MetricsServer : IDisposable
+public sealed class MetricsServer(IPEndPoint at, ExporterScope scope, ProcRoot proc) : ReadOnlyServer(at)
 {
     public const int DefaultPort = 9470;
     private const string OpenMetrics = "application/openmetrics-text";
-    private readonly HttpServer _http;
-    private readonly HostCheck _host;
-    private readonly ExporterScope _scope;
-    private readonly ProcRoot _proc;
+    private readonly ExporterScope _scope = scope;
+    private readonly ProcRoot _proc = proc;
 
-    public MetricsServer(IPEndPoint at, ExporterScope scope, ProcRoot proc)
+    private protected override HttpResponse Answer(HttpRequest request)
     {
-        _scope = scope;
-        _proc = proc;
-        _http = new HttpServer(at, Handle);
-        _host = new HostCheck(at.Address, _http.EndPoint.Port);
-    }
-
-    public IPEndPoint EndPoint => _http.EndPoint;
-    public Uri Url => _host.Url;
-
-    public Task RunAsync(CancellationToken stop) => _http.RunAsync(stop);
-
-    public void Dispose() => _http.Dispose();
-
-    internal HttpResponse Handle(HttpRequest request)
-    {
-        if (!_host.Allows(request)) return _host.Refusal();
-        if (request.Method is not ("GET" or "HEAD"))
-            return new HttpResponse(405, "text/plain; charset=utf-8", "memlens: read-only; only GET and HEAD are answered\n"u8.ToArray(), new Dictionary<string, string> { ["Allow"] = "GET, HEAD" });
         if (request.Path == "/")
             return HttpResponse.Html(200, "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>memlens exporter</title></head><body><h1>memlens exporter</h1><p><a href=\"/metrics\">/metrics</a></p></body></html>\n");
         if (request.Path != "/metrics") return HttpResponse.Text(404, $"memlens: nothing at {request.Path}; the metrics are at /metrics");
