@@ -42,6 +42,8 @@ public static class Program
             TopCommand.Create(console),
             ServeCommand.Create(console),
             ExporterCommand.Create(console),
+            RecordCommand.Create(console),
+            RecordCommand.History(console),
             ShellCommands.Completion(console, () => tree!),
             ShellCommands.Man(console, () => tree!),
         };

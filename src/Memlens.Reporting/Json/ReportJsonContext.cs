@@ -48,3 +48,9 @@ public sealed partial class ReportWriteJsonContext : JsonSerializerContext;
     DefaultIgnoreCondition = JsonIgnoreCondition.Never, Converters = [typeof(RegionRowsJsonConverter)])]
 [JsonSerializable(typeof(Report))]
 public sealed partial class IndentedReportJsonContext : JsonSerializerContext;
+
+/// <summary>`memlens history --json`: owners' trends and their verdicts (docs/history.md).</summary>
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, WriteIndented = false,
+    DefaultIgnoreCondition = JsonIgnoreCondition.Never, GenerationMode = JsonSourceGenerationMode.Serialization)]
+[JsonSerializable(typeof(Memlens.Core.History.HistoryReport))]
+public sealed partial class HistoryJsonContext : JsonSerializerContext;

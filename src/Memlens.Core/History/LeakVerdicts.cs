@@ -1,0 +1,120 @@
+using Memlens.Core.Model;
+
+namespace Memlens.Core.History;
+
+/// <summary>An owner's resident bytes over the recorded span: the fit of a line, its shape, and what it means.</summary>
+public sealed record OwnerTrend(string Kind, string Owner, int Samples, double Hours, ulong FirstRss, ulong LastRss, ulong FirstVirtual, ulong LastVirtual,
+    double RssPerHour, double RSquared, string Shape, string Verdict);
+
+/// <summary>A process of the recorded program: a later one continues the series after a restart.</summary>
+public sealed record ProcessLife(int Pid, DateTimeOffset First, DateTimeOffset Last, bool Restart);
+
+public sealed record HistoryReport(string Schema, string Target, int Samples, int FullSamples, DateTimeOffset? From, DateTimeOffset? To,
+    IReadOnlyList<ProcessLife> Processes, IReadOnlyList<OwnerTrend> Owners)
+{
+    public const string SchemaVersion = "memlens.history/1";
+}
+
+/// <summary>
+/// Leak verdicts from recorded samples: a least-squares line through each owner's RSS against time, told apart as
+/// flat, steady growth, one step, or a sawtooth (a collector's cycles), and growth of address space alone told apart
+/// from growth in RAM.
+/// </summary>
+public static class LeakVerdicts
+{
+    public const string WholeProcess = "(whole process)";
+
+    public static HistoryReport Build(string target, IReadOnlyList<RecordedSample> samples, IReadOnlyList<RecordedOwner> owners)
+    {
+        var lives = samples.GroupBy(s => (s.Pid, s.StartTicks)).Select((g, i) => new ProcessLife(g.Key.Pid, g.First().At, g.Last().At, i > 0)).ToList();
+        var trends = new List<OwnerTrend>();
+        if (samples.Count > 0)
+            trends.Add(Trend("total", WholeProcess, samples.Select(s => (s.At, s.Rss, s.Vsz)).ToList()));
+        var at = samples.ToDictionary(s => s.Id, s => s.At);
+        foreach (var g in owners.GroupBy(o => (o.Kind, o.Owner)))
+            trends.Add(Trend(g.Key.Kind, g.Key.Owner, g.OrderBy(o => at[o.Sample]).Select(o => (at[o.Sample], o.Rss, o.Virtual)).ToList()));
+        var ordered = trends.Take(1).Concat(trends.Skip(1).OrderByDescending(t => Math.Abs(t.RssPerHour) * t.Hours).ThenByDescending(t => t.LastRss)).ToList();
+        return new HistoryReport(HistoryReport.SchemaVersion, target, samples.Count, samples.Count(s => s.Full), samples.FirstOrDefault()?.At, samples.LastOrDefault()?.At, lives, ordered);
+    }
+
+    public static OwnerTrend Trend(string kind, string owner, IReadOnlyList<(DateTimeOffset At, ulong Rss, ulong Virtual)> points)
+    {
+        var first = points[0];
+        var last = points[^1];
+        double hours = (last.At - first.At).TotalHours;
+        var x = points.Select(p => (p.At - first.At).TotalHours).ToArray();
+        var y = points.Select(p => (double)p.Rss).ToArray();
+        var (slope, r2) = Fit(x, y);
+        string name = owner == WholeProcess ? "the whole process" : $"{kind} {owner}";
+        if (points.Count < 3 || hours <= 0)
+            return new OwnerTrend(kind, owner, points.Count, hours, first.Rss, last.Rss, first.Virtual, last.Virtual, slope, r2, "too few samples", $"{name}: {points.Count} sample(s); a trend needs three or more");
+        double mean = y.Average(), range = y.Max() - y.Min();
+        var changes = Enumerable.Range(1, y.Length - 1).Select(i => Math.Abs(y[i] - y[i - 1])).ToList();
+        double step = changes.Max();
+        int large = changes.Count(d => d >= 0.3 * range);   // one large change is a step; many are a sawtooth
+        long virtualGrowth = (long)last.Virtual - (long)first.Virtual;
+        string span = Span(hours);
+        string shape;
+        string verdict;
+        if (range <= Math.Max(0.02 * mean, 256 * 1024))
+        {
+            shape = "flat";
+            verdict = virtualGrowth > (long)Math.Max(0.1 * first.Virtual, 16 << 20)
+                ? $"{name}: VSZ {Signed(virtualGrowth)}, RSS flat over {span}: address space reserved, not memory used; not a leak"
+                : $"{name}: RSS flat over {span} ({Bytes.Format(last.Rss)})";
+        }
+        else if (r2 >= 0.8)
+        {
+            shape = slope > 0 ? "steady growth" : "steady decline";
+            verdict = $"{name}: RSS {Signed((long)slope)}/h for {span}, steady (R² {r2:0.00})" + (slope > 0 ? $": {Meaning(kind)}" : "");
+        }
+        else if (large == 1 && step >= 0.7 * range)
+        {
+            shape = "step";
+            verdict = $"{name}: RSS changed in one step of {Bytes.Format((ulong)step)} over {span}: a one-time allocation (a cache filled, a pool grown), not a steady leak";
+        }
+        else
+        {
+            shape = "sawtooth";
+            verdict = $"{name}: RSS rises and falls by up to {Bytes.Format((ulong)range)} over {span}: a collector or a cache at work; watch its peaks rather than its slope";
+        }
+        return new OwnerTrend(kind, owner, points.Count, hours, first.Rss, last.Rss, first.Virtual, last.Virtual, slope, r2, shape, verdict);
+    }
+
+    /// <summary>What steady growth of each kind of owner means, and where to look next.</summary>
+    private static string Meaning(string kind) => kind switch
+    {
+        Kinds.NativeHeap => "native allocations are not freed (or the allocator keeps what was freed); memlens report names the arenas",
+        Kinds.Go => "the Go heap grows: compare the runtime's HeapInuse and HeapAlloc (memlens go with --metrics)",
+        Kinds.Jvm or Kinds.Dotnet or Kinds.V8 or Kinds.Python => "the runtime's own memory grows: compare its figures (memlens jvm, the runtime's counters)",
+        Kinds.Stack => "thread stacks are added: threads are started and not ended",
+        Kinds.Image => "more of the binaries is paged in as more code runs; not a leak",
+        Kinds.MappedFile => "more of a mapped file is read in: page cache the kernel can take back",
+        Kinds.SharedMemory => "shared memory grows: a segment or a tmpfs file is filled",
+        Kinds.Unattributed => "anonymous memory memlens cannot attribute grows: memlens report shows its regions",
+        "total" => "the process grows; the owners below say which part",
+        _ => "it grows steadily",
+    };
+
+    /// <summary>Least squares: the slope of y against x, and the share of y's variance the line explains.</summary>
+    public static (double Slope, double RSquared) Fit(IReadOnlyList<double> x, IReadOnlyList<double> y)
+    {
+        int n = x.Count;
+        if (n < 2) return (0, 0);
+        double mx = x.Average(), my = y.Average(), sxx = 0, sxy = 0, syy = 0;
+        for (int i = 0; i < n; i++)
+        {
+            sxx += (x[i] - mx) * (x[i] - mx);
+            sxy += (x[i] - mx) * (y[i] - my);
+            syy += (y[i] - my) * (y[i] - my);
+        }
+        if (sxx == 0) return (0, 0);
+        double slope = sxy / sxx;
+        return (slope, syy == 0 ? 1 : sxy * sxy / (sxx * syy));
+    }
+
+    private static string Signed(long bytes) => (bytes >= 0 ? "+" : "−") + Bytes.Format((ulong)Math.Abs(bytes));
+
+    private static string Span(double hours) =>
+        hours >= 1 ? $"{hours:0.#} h" : hours * 60 >= 1 ? $"{hours * 60:0.#} min" : $"{hours * 3600:0.#} s";
+}

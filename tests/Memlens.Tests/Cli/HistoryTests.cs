@@ -1,0 +1,129 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using Memlens.Core.History;
+using Memlens.Tests.Support;
+
+namespace Memlens.Tests.Cli;
+
+/// <summary>
+/// `memlens record` and `memlens history` on real C subjects: a steady native leak found as one, owners that stay flat
+/// found flat, a recorder killed with SIGKILL leaving a history that opens, a restarted program continuing its series.
+/// </summary>
+public sealed class HistoryTests : IDisposable
+{
+    private readonly TempDirectories _temp = new();
+    public void Dispose() => _temp.Dispose();
+
+    private static string Executable => Path.Combine(AppContext.BaseDirectory, "memlens");
+    private static string P(int pid) => pid.ToString(CultureInfo.InvariantCulture);
+
+    private static JsonElement History(string target, string db)
+    {
+        var r = MemlensCli.Run("history", target, "--db", db, "--json");
+        Assert.True(r.ExitCode == 0, r.Error);
+        return JsonDocument.Parse(r.Out).RootElement;
+    }
+
+    private static JsonElement Owner(JsonElement history, string kind, Func<string, bool> name) =>
+        history.GetProperty("owners").EnumerateArray().Single(o => o.GetProperty("kind").GetString() == kind && name(o.GetProperty("owner").GetString()!));
+
+    [Fact]
+    public void A_steady_native_leak_is_called_one_and_what_stays_put_is_flat()
+    {
+        using var subject = Subject.Start(SubjectBuilds.Grow);
+        string db = Path.Combine(_temp.New("memlens-history-"), "h.db");
+        var r = MemlensCli.Run("record", P(subject.Pid), "--db", db, "--interval", "250ms", "--count", "8", "--full-every", "1");
+        Assert.True(r.ExitCode == 0, r.Error);
+        Assert.Contains("8 sample(s) of grow", r.Out, StringComparison.Ordinal);
+
+        var history = History(P(subject.Pid), db);
+        Assert.Equal(8, history.GetProperty("samples").GetInt32());
+        var whole = history.GetProperty("owners")[0];
+        Assert.Equal(LeakVerdicts.WholeProcess, whole.GetProperty("owner").GetString());
+        Assert.Equal("steady growth", whole.GetProperty("shape").GetString());
+        var leak = history.GetProperty("owners").EnumerateArray().First(o => o.GetProperty("kind").GetString() == "native-heap");
+        Assert.Equal("steady growth", leak.GetProperty("shape").GetString());
+        Assert.True(leak.GetProperty("rSquared").GetDouble() > 0.95);
+        // 1 MiB every 50 ms is 20 MiB/s: the fitted slope is of that order (the subject is slowed by the machine, never sped up).
+        Assert.InRange(leak.GetProperty("rssPerHour").GetDouble() / 3600, 4 << 20, 24 << 20);
+        Assert.Contains("native allocations are not freed", leak.GetProperty("verdict").GetString(), StringComparison.Ordinal);
+        var libc = Owner(history, "image", o => o.EndsWith("/libc.so.6", StringComparison.Ordinal));
+        Assert.Equal("flat", libc.GetProperty("shape").GetString());
+
+        var text = MemlensCli.Run("history", P(subject.Pid), "--db", db);
+        Assert.Contains("steady growth", text.Out, StringComparison.Ordinal);
+        Assert.Contains("native allocations are not freed", text.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_recorder_killed_outright_leaves_a_history_that_opens()
+    {
+        using var subject = Subject.Start(SubjectBuilds.Threads);
+        string db = Path.Combine(_temp.New("memlens-history-"), "h.db");
+        var recorder = Process.Start(new ProcessStartInfo(Executable, ["record", P(subject.Pid), "--db", db, "--interval", "20ms", "--full-every", "2"])
+        { RedirectStandardOutput = true, UseShellExecute = false })!;
+        // Killed mid-run, after a few samples (a guard on a hung recorder, not a speed assertion).
+        var lines = new List<string>();
+        var waited = Stopwatch.StartNew();
+        while (lines.Count < 5 && waited.Elapsed < TimeSpan.FromSeconds(60) && recorder.StandardOutput.ReadLine() is { } line) lines.Add(line);
+        recorder.Kill();   // SIGKILL
+        recorder.WaitForExit(10_000);
+        recorder.Dispose();
+        Assert.Equal(5, lines.Count);
+        var history = History(P(subject.Pid), db);
+        Assert.True(history.GetProperty("samples").GetInt32() >= 5);
+        Assert.True(history.GetProperty("fullSamples").GetInt32() >= 2);
+    }
+
+    [Fact]
+    public async Task A_restarted_program_continues_its_series_marked()
+    {
+        string name = $"grow{Guid.NewGuid():N}"[..14];
+        string copy = Path.Combine(_temp.New("memlens-history-subject-"), name);
+        File.Copy(SubjectBuilds.Threads, copy);
+        string db = Path.Combine(_temp.New("memlens-history-"), "h.db");
+        var first = Subject.Start(copy);
+        var recording = Task.Run(() => MemlensCli.Run("record", name, "--db", db, "--interval", "100ms", "--count", "12"));
+        await Task.Delay(500);
+        first.Dispose();
+        using var second = Subject.Start(copy);
+        var r = await recording;
+        Assert.True(r.ExitCode == 0, r.Error);
+        var processes = History(name, db).GetProperty("processes").EnumerateArray().ToList();
+        Assert.Equal(2, processes.Count);
+        Assert.False(processes[0].GetProperty("restart").GetBoolean());
+        Assert.True(processes[1].GetProperty("restart").GetBoolean());
+        Assert.Equal(second.Pid, processes[1].GetProperty("pid").GetInt32());
+    }
+
+    /// <summary>The shapes, on series built to have them: a step, a collector's sawtooth, and address space reserved alone.</summary>
+    [Fact]
+    public void Steps_sawtooths_and_reservations_are_told_apart_from_leaks()
+    {
+        var t0 = DateTimeOffset.FromUnixTimeSeconds(1_700_000_000);
+        List<(DateTimeOffset, ulong, ulong)> Series(Func<int, ulong> rss, Func<int, ulong> vsz) =>
+            Enumerable.Range(0, 12).Select(i => (t0.AddMinutes(10 * i), rss(i), vsz(i))).ToList();
+        const ulong MiB = 1 << 20;
+        var step = LeakVerdicts.Trend("native-heap", "arena", Series(i => i < 6 ? 100 * MiB : 180 * MiB, _ => 1024 * MiB));
+        Assert.Equal("step", step.Shape);
+        var saw = LeakVerdicts.Trend("go", "heap", Series(i => (ulong)(100 + (i % 3 * 40)) * MiB, _ => 1024 * MiB));
+        Assert.Equal("sawtooth", saw.Shape);
+        var reserved = LeakVerdicts.Trend("go", "heap", Series(_ => 100 * MiB, i => (ulong)(1 + i) * 1024 * MiB));
+        Assert.Equal("flat", reserved.Shape);
+        Assert.Contains("address space reserved, not memory used; not a leak", reserved.Verdict, StringComparison.Ordinal);
+        var leak = LeakVerdicts.Trend("native-heap", "arena", Series(i => (ulong)(100 + (2 * i)) * MiB, _ => 1024 * MiB));
+        Assert.Equal("steady growth", leak.Shape);
+        Assert.Contains("RSS +12 MiB/h for 1.8 h, steady (R² 1.00)", leak.Verdict, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_file_that_is_not_a_history_is_named()
+    {
+        string dir = _temp.New("memlens-history-");
+        MemlensCli.AssertOneLine(MemlensCli.Run("history", "x", "--db", Path.Combine(dir, "none.db")), Memlens.Core.ExitCode.BadInput, "no such history");
+        string junk = Path.Combine(dir, "junk.db");
+        File.WriteAllText(junk, "this is not sqlite");
+        MemlensCli.AssertOneLine(MemlensCli.Run("history", "x", "--db", junk), Memlens.Core.ExitCode.BadInput, "not a memlens history");
+    }
+}
