@@ -8,7 +8,7 @@ namespace Memlens.Tests.Reporting;
 /// <summary>docs/limits.md lists every reader's limit with the value the code has, and every *Limits class is in it whole.</summary>
 public sealed partial class LimitsDocTests
 {
-    private static readonly Assembly[] Assemblies = [typeof(global::Memlens.Formats.InputLimitException).Assembly, typeof(global::Memlens.Core.MemlensException).Assembly];
+    private static readonly Assembly[] Assemblies = [typeof(global::Memlens.Formats.InputLimitException).Assembly, typeof(global::Memlens.Core.MemlensException).Assembly, typeof(global::Memlens.Cli.Program).Assembly];
 
     private static Type TypeNamed(string name) =>
         Assemblies.SelectMany(a => a.GetTypes()).Single(t => t.Name == name && !t.IsNested);
