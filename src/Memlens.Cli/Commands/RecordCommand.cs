@@ -70,7 +70,7 @@ internal static class RecordCommand
             using var store = HistoryStore.Open(parse.GetValue(HistoryDb) ?? HistoryStore.DefaultPath(), create: false);
             var samples = store.Samples(target);
             var report = LeakVerdicts.Build(target, samples, store.Owners(samples.Where(s => s.Full).Select(s => s.Id)));
-            return Output.Emit(console, parse, report, Output.TextAndJson(HistoryJsonContext.Default.HistoryReport, TerminalHistoryWriter.Write));
+            return Output.Emit(console, parse, report, Output.TextJsonAndHtml(HistoryJsonContext.Default.HistoryReport, TerminalHistoryWriter.Write, Memlens.Reporting.Html.HtmlHistoryWriter.Write));
         }));
         return command;
     }

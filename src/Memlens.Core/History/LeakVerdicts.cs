@@ -9,8 +9,11 @@ public sealed record OwnerTrend(string Kind, string Owner, int Samples, double H
 /// <summary>A process of the recorded program: a later one continues the series after a restart.</summary>
 public sealed record ProcessLife(int Pid, DateTimeOffset First, DateTimeOffset Last, bool Restart);
 
+/// <summary>RSS by kind at one sample with owners: the stacked chart's columns.</summary>
+public sealed record KindSample(DateTimeOffset At, IReadOnlyDictionary<string, ulong> Rss);
+
 public sealed record HistoryReport(string Schema, string Target, int Samples, int FullSamples, DateTimeOffset? From, DateTimeOffset? To,
-    IReadOnlyList<ProcessLife> Processes, IReadOnlyList<OwnerTrend> Owners)
+    IReadOnlyList<ProcessLife> Processes, IReadOnlyList<OwnerTrend> Owners, IReadOnlyList<KindSample> Kinds)
 {
     public const string SchemaVersion = "memlens.history/1";
 }
@@ -34,7 +37,9 @@ public static class LeakVerdicts
         foreach (var g in owners.GroupBy(o => (o.Kind, o.Owner)))
             trends.Add(Trend(g.Key.Kind, g.Key.Owner, g.OrderBy(o => at[o.Sample]).Select(o => (at[o.Sample], o.Rss, o.Virtual)).ToList()));
         var ordered = trends.Take(1).Concat(trends.Skip(1).OrderByDescending(t => Math.Abs(t.RssPerHour) * t.Hours).ThenByDescending(t => t.LastRss)).ToList();
-        return new HistoryReport(HistoryReport.SchemaVersion, target, samples.Count, samples.Count(s => s.Full), samples.FirstOrDefault()?.At, samples.LastOrDefault()?.At, lives, ordered);
+        var kinds = owners.GroupBy(o => o.Sample).OrderBy(g => at[g.Key])
+            .Select(g => new KindSample(at[g.Key], g.GroupBy(o => o.Kind).ToDictionary(k => k.Key, k => k.Aggregate(0UL, (sum, o) => sum + o.Rss)))).ToList();
+        return new HistoryReport(HistoryReport.SchemaVersion, target, samples.Count, samples.Count(s => s.Full), samples.FirstOrDefault()?.At, samples.LastOrDefault()?.At, lives, ordered, kinds);
     }
 
     public static OwnerTrend Trend(string kind, string owner, IReadOnlyList<(DateTimeOffset At, ulong Rss, ulong Virtual)> points)

@@ -54,6 +54,15 @@ public sealed class HistoryTests : IDisposable
         var text = MemlensCli.Run("history", P(subject.Pid), "--db", db);
         Assert.Contains("steady growth", text.Out, StringComparison.Ordinal);
         Assert.Contains("native allocations are not freed", text.Out, StringComparison.Ordinal);
+
+        // The page: RSS by kind over time, stacked, in the kinds' colours, one band a kind, and the verdicts.
+        string page = Path.Combine(Path.GetDirectoryName(db)!, "history.html");
+        Assert.Equal(0, MemlensCli.Run("history", P(subject.Pid), "--db", db, "--format", "html", "-o", page).ExitCode);
+        string html = File.ReadAllText(page);
+        Assert.Contains($"<polygon data-kind=\"native-heap\" fill=\"{Memlens.Reporting.Terminal.KindColors.Rgb("native-heap")}\"", html, StringComparison.Ordinal);
+        int kinds = history.GetProperty("kinds").EnumerateArray().SelectMany(k => k.GetProperty("rss").EnumerateObject().Select(p => p.Name)).Distinct().Count();
+        Assert.Equal(kinds, System.Text.RegularExpressions.Regex.Count(html, "<polygon "));
+        Assert.Contains("native allocations are not freed", html, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -95,6 +104,8 @@ public sealed class HistoryTests : IDisposable
         Assert.False(processes[0].GetProperty("restart").GetBoolean());
         Assert.True(processes[1].GetProperty("restart").GetBoolean());
         Assert.Equal(second.Pid, processes[1].GetProperty("pid").GetInt32());
+        var html = MemlensCli.Run("history", name, "--db", db, "--format", "html");
+        Assert.Contains($"<title>pid {second.Pid} started (a restart)</title>", html.Out, StringComparison.Ordinal);
     }
 
     /// <summary>The shapes, on series built to have them: a step, a collector's sawtooth, and address space reserved alone.</summary>
