@@ -16,12 +16,14 @@ internal static class RecordCommand
     private static readonly Option<string> Interval = new("--interval") { Description = "time between samples (default 10s)", DefaultValueFactory = _ => "10s" };
     private static readonly Option<int?> Count = new("--count") { Description = "stop after this many samples (default: until interrupted)" };
     private static readonly Option<int> FullEvery = new("--full-every") { Description = "classify owner by owner every N samples, and whenever RSS moved 5% (default 6)", DefaultValueFactory = _ => 6 };
+    private static readonly Option<string> Keep = new("--keep") { Description = "drop samples older than this (default 30d); older than a day they are thinned to one a minute, older than a week to one an hour", DefaultValueFactory = _ => "30d" };
+    public const int ThinEvery = 360;
     private static readonly Argument<string> HistoryTarget = new("target") { Description = "a program's name, or a pid, as recorded" };
     private static readonly Option<string?> HistoryDb = new("--db") { Description = $"the history file (default {HistoryStore.DefaultPath()})" };
 
     public static Command Create(CliConsole console)
     {
-        var command = new Command("record", "sample a process's owners over time into a history file (SQLite), for memlens history") { Target, Db, Interval, Count, FullEvery, CommonOptions.ProcRoot };
+        var command = new Command("record", "sample a process's owners over time into a history file (SQLite), for memlens history") { Target, Db, Interval, Count, FullEvery, Keep, CommonOptions.ProcRoot };
         command.SetAction(parse => Program.Guard(console, () =>
         {
             var interval = WatchCommand.ParseInterval(parse.GetValue(Interval)!);
@@ -36,11 +38,13 @@ internal static class RecordCommand
             string program = byPid ? proc.ProcessText(pid, "comm")?.Trim() ?? throw new MemlensException(ExitCode.NoSuchProcess, $"no process with pid {pid}") : target;
             string db = parse.GetValue(Db) ?? HistoryStore.DefaultPath();
             using var store = HistoryStore.Open(db, create: true);
+            var keep = KeepFor(parse.GetValue(Keep)!);
             var recorder = new Recorder(store, proc, fullEvery);
             int written = 0;
             for (int i = 1; count is null || i <= count; i++)
             {
                 if (i > 1) Thread.Sleep(interval);
+                if (i % ThinEvery == 1) store.Thin(DateTimeOffset.Now, keep);
                 var sample = recorder.Sample(pid, program);
                 if (sample is null)
                 {
@@ -58,6 +62,15 @@ internal static class RecordCommand
             return 0;
         }));
         return command;
+    }
+
+    /// <summary>"30d", "12h", "90m": at least a day, so that thinning to one sample a minute has a day of full samples before it.</summary>
+    private static TimeSpan KeepFor(string text)
+    {
+        var span = text.Length > 1 && int.TryParse(text[..^1], NumberStyles.None, CultureInfo.InvariantCulture, out int n)
+            ? text[^1] switch { 'd' => TimeSpan.FromDays(n), 'h' => TimeSpan.FromHours(n), 'm' => TimeSpan.FromMinutes(n), _ => (TimeSpan?)null }
+            : null;
+        return span is { } s && s >= TimeSpan.FromDays(1) ? s : throw new MemlensException(ExitCode.Usage, $"--keep {text}: give a span of at least a day (30d, 48h)");
     }
 
     public static Command History(CliConsole console)

@@ -132,6 +132,34 @@ public sealed class HistoryStore : IDisposable
         return list;
     }
 
+    /// <summary>
+    /// Retention: samples older than a day are thinned to the first of each minute, older than a week to the first of
+    /// each hour (per process, the rollup-only and the full ones each), and none is kept past <paramref name="keep"/>.
+    /// </summary>
+    public void Thin(DateTimeOffset now, TimeSpan keep)
+    {
+        double t = now.ToUnixTimeMilliseconds() / 1000.0;
+        using var tx = _db.BeginTransaction();
+        foreach (var (olderThan, bucket) in new[] { (86400.0, 60), (7 * 86400.0, 3600) })
+            Execute(tx, "CREATE TEMP TABLE IF NOT EXISTS doomed(id INTEGER PRIMARY KEY); DELETE FROM doomed; " +
+                "INSERT INTO doomed SELECT id FROM samples WHERE at < $cut AND id NOT IN " +
+                "(SELECT min(id) FROM samples WHERE at < $cut GROUP BY process, full, CAST(at / $bucket AS INTEGER)); " +
+                "DELETE FROM owners WHERE sample IN (SELECT id FROM doomed); DELETE FROM samples WHERE id IN (SELECT id FROM doomed);",
+                ("$cut", t - olderThan), ("$bucket", bucket));
+        Execute(tx, "DELETE FROM owners WHERE sample IN (SELECT id FROM samples WHERE at < $cut); DELETE FROM samples WHERE at < $cut; " +
+            "DELETE FROM processes WHERE id NOT IN (SELECT DISTINCT process FROM samples);", ("$cut", t - keep.TotalSeconds));
+        tx.Commit();
+    }
+
+    private void Execute(SqliteTransaction tx, string sql, params (string Name, object Value)[] parameters)
+    {
+        using var cmd = _db.CreateCommand();
+        cmd.Transaction = tx;
+        cmd.CommandText = sql;
+        foreach (var (name, value) in parameters) cmd.Parameters.AddWithValue(name, value);
+        cmd.ExecuteNonQuery();
+    }
+
     private void Run(string sql)
     {
         using var cmd = _db.CreateCommand();

@@ -137,4 +137,29 @@ public sealed class HistoryTests : IDisposable
         File.WriteAllText(junk, "this is not sqlite");
         MemlensCli.AssertOneLine(MemlensCli.Run("history", "x", "--db", junk), Memlens.Core.ExitCode.BadInput, "not a memlens history");
     }
+
+    [Fact]
+    public void Old_samples_are_thinned_then_dropped()
+    {
+        string db = Path.Combine(_temp.New("memlens-history-"), "h.db");
+        var now = DateTimeOffset.UtcNow;
+        using (var store = HistoryStore.Open(db, create: true))
+        {
+            // Ten minutes of samples every 10 s at each age: this hour, three days ago, ten days ago, forty days ago.
+            foreach (var age in new[] { TimeSpan.Zero, TimeSpan.FromDays(3), TimeSpan.FromDays(10), TimeSpan.FromDays(40) })
+                for (int i = 0; i < 60; i++)
+                {
+                    var at = now - age - TimeSpan.FromMinutes(30) + TimeSpan.FromSeconds(10 * i);
+                    store.Add(4242, 7, "thinned", null, at, 1 << 30, 1 << 20, 1 << 20, 0, i % 6 == 0 ? [("native-heap", "arena", Memlens.Core.Model.Figures.Zero)] : null);
+                }
+            store.Thin(now, TimeSpan.FromDays(30));
+        }
+        var history = History("thinned", db);
+        // This hour: all 60 (10 full). Three days ago: the first rollup-only and the first full sample of each minute
+        // (the full ones are a minute apart, so all 10 stay; the rollup-only ones touch 10 or 11 minutes). Ten days
+        // ago: the first of each kind in each hour the ten minutes touch (one or two). Forty days ago: none.
+        Assert.InRange(history.GetProperty("samples").GetInt32(), 60 + 20 + 2, 60 + 21 + 4);
+        Assert.InRange(history.GetProperty("fullSamples").GetInt32(), 10 + 10 + 1, 10 + 10 + 2);
+        Assert.True(history.GetProperty("from").GetDateTimeOffset() > now - TimeSpan.FromDays(11));
+    }
 }
