@@ -26,6 +26,7 @@ public static class JsonSchemas
         ("explain", ReportJsonContext.Default.ExplainReport),
         ("capture", ReportJsonContext.Default.CaptureReport),
         ("top", ReportJsonContext.Default.TopReport),
+        ("history", ReportJsonContext.Default.HistoryReport),
     ];
 
     private static readonly JsonSchemaExporterOptions Options = new() { TreatNullObliviousAsNonNullable = true };

@@ -22,6 +22,7 @@ namespace Memlens.Reporting.Json;
 [JsonSerializable(typeof(ExplainReport))]
 [JsonSerializable(typeof(CaptureReport))]
 [JsonSerializable(typeof(TopReport))]   // for its schema; top itself writes through TopJsonContext
+[JsonSerializable(typeof(Memlens.Core.History.HistoryReport))]   // for its schema; history writes through HistoryJsonContext
 public sealed partial class ReportJsonContext : JsonSerializerContext;
 
 /// <summary>

@@ -76,6 +76,9 @@ public sealed class SchemaTests : IDisposable
         AssertValid("watch", Json("watch", pid, "--interval", "100ms", "--count", "2"));
         AssertValid("capture", Json("capture", pid, "-o", Path.Combine(_temp.New("memlens-schema-"), "snap")));
         AssertValid("top", Json("top", "-n", "5"));
+        string db = Path.Combine(_temp.New("memlens-schema-history-"), "h.db");
+        Assert.Equal(0, MemlensCli.Run("record", pid, "--db", db, "--interval", "50ms", "--count", "3", "--full-every", "1").ExitCode);
+        AssertValid("history", Json("history", pid, "--db", db));
         string log = Path.Combine(_temp.New("memlens-schema-strace-"), "log");
         using (var strace = Process.Start("strace", ["-f", "-o", log, "/bin/true"])) strace.WaitForExit();
         AssertValid("strace", Json("strace", log));
