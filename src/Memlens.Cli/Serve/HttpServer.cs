@@ -104,7 +104,12 @@ internal sealed class HttpServer(IPEndPoint at, Func<HttpRequest, HttpResponse> 
             try { client = await _listener.AcceptTcpClientAsync(stop); }
             catch (OperationCanceledException) { break; }
             catch (SocketException) when (stop.IsCancellationRequested) { break; }
-            await _slots.WaitAsync(stop);
+            try { await _slots.WaitAsync(stop); }
+            catch (OperationCanceledException)
+            {
+                client.Dispose();
+                break;
+            }
             _ = Task.Run(() =>
             {
                 try { Serve(client); }
