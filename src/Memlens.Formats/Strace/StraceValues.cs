@@ -7,23 +7,15 @@ public static class StraceValues
 {
     public static bool TryInteger(string text, out long value) => TryInteger(text.AsSpan(), out value);
 
-    /// <summary>NULL, 0x hex or decimal, with an -X comment after it ignored; no string is made.</summary>
+    /// <summary>NULL, 0x hex or decimal, with an -X comment after it ignored: the grammar of the bytes of a log line.</summary>
     public static bool TryInteger(ReadOnlySpan<char> text, out long value)
     {
-        value = 0;
-        int comment = text.IndexOf("/*", StringComparison.Ordinal);
-        var s = (comment < 0 ? text : text[..comment]).Trim();
-        if (s.SequenceEqual("NULL")) return true;
-        if (s.StartsWith("0x", StringComparison.OrdinalIgnoreCase))
-        {
-            bool ok = ulong.TryParse(s[2..], NumberStyles.HexNumber, CultureInfo.InvariantCulture, out ulong u);
-            value = unchecked((long)u);
-            return ok;
-        }
-        return long.TryParse(s, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out value);
+        Span<byte> bytes = stackalloc byte[256];
+        if (System.Text.Encoding.UTF8.GetMaxByteCount(text.Length) > bytes.Length) return TryInteger(System.Text.Encoding.UTF8.GetBytes(text.ToString()), out value);
+        return TryInteger(bytes[..System.Text.Encoding.UTF8.GetBytes(text, bytes)], out value);
     }
 
-    /// <summary>As <see cref="TryInteger(ReadOnlySpan{char}, out long)"/>, on the bytes of a log line.</summary>
+    /// <summary>NULL, 0x hex or decimal, with an -X comment after it ignored; no string is made.</summary>
     public static bool TryInteger(ReadOnlySpan<byte> text, out long value)
     {
         // Several per replayed call: digits are read by hand, through a table (Utf8Parser costs more than the call).
@@ -53,8 +45,8 @@ public static class StraceValues
             if (d > 9) break;
             n = (n * 10) + d;
         }
-        if (j == first || (j < s.Length && !Commented(s[j..])) || n > long.MaxValue) return false;
-        value = negative ? -(long)n : (long)n;
+        if (j == first || (j < s.Length && !Commented(s[j..])) || n > (negative ? 1UL << 63 : long.MaxValue)) return false;
+        value = negative ? unchecked(-(long)n) : (long)n;
         return true;
     }
 
@@ -81,7 +73,7 @@ public static class StraceValues
         return ok;
     }
 
-    /// <summary>As <see cref="Mask(string, Dictionary{string, long})"/>, on the bytes of a log line; no string is made.</summary>
+    /// <summary>Flags as a bit mask, from "A|B", "0x3 /* A|B */" or a raw number; names not in <paramref name="names"/> are ignored; no string is made.</summary>
     public static long Mask(ReadOnlySpan<byte> text, FlagNames names)
     {
         var s = Trim(text);
@@ -129,26 +121,8 @@ public static class StraceValues
         return ok;
     }
 
-    /// <summary>Flags as a bit mask, from "A|B", "0x3 /* A|B */" or a raw number; names not in <paramref name="bits"/> are ignored.</summary>
-    public static long Mask(string text, Dictionary<string, long> bits)
-    {
-        var s = text.AsSpan().Trim();
-        int comment = s.IndexOf("/*", StringComparison.Ordinal);
-        if (comment >= 0)
-        {
-            int end = s.IndexOf("*/", StringComparison.Ordinal);
-            s = s[(comment + 2)..(end < 0 ? s.Length : end)].Trim();
-        }
-        long mask = 0;
-        foreach (var range in s.Split('|'))
-        {
-            var part = s[range].Trim();
-            if (part.StartsWith("0x", StringComparison.OrdinalIgnoreCase) && long.TryParse(part[2..], NumberStyles.HexNumber, CultureInfo.InvariantCulture, out long hex)) mask |= hex;
-            else if (part.Length > 0 && char.IsAsciiDigit(part[0]) && long.TryParse(part, NumberStyles.None, CultureInfo.InvariantCulture, out long dec)) mask |= dec;
-            else if (bits.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(part, out long bit)) mask |= bit;
-        }
-        return mask;
-    }
+    /// <summary>As <see cref="Mask(ReadOnlySpan{byte}, FlagNames)"/>, for text.</summary>
+    public static long Mask(string text, Dictionary<string, long> bits) => Mask(System.Text.Encoding.UTF8.GetBytes(text), new FlagNames(bits));
 
     /// <summary>The set of symbolic flags, from "A|B", "0x3 /* A|B */", or a raw number decoded with <paramref name="bits"/>.</summary>
     public static HashSet<string> Flags(string text, IReadOnlyDictionary<string, long> bits)
@@ -176,15 +150,8 @@ public static class StraceValues
     /// <summary>"3&lt;/usr/lib/libc.so.6&gt;" → (3, "/usr/lib/libc.so.6"); "-1" → (-1, null).</summary>
     public static (long Fd, string? Path) Fd(string text)
     {
-        var s = text.AsSpan().Trim();
-        int lt = s.IndexOf('<');
-        if (lt > 0 && s.EndsWith('>'))
-        {
-            TryInteger(s[..lt], out long fd);
-            return (fd, s[(lt + 1)..^1].ToString());
-        }
-        TryInteger(s, out long n);
-        return (n, null);
+        long fd = Fd(System.Text.Encoding.UTF8.GetBytes(text), out var path);
+        return (fd, text.Contains('<', StringComparison.Ordinal) && text.TrimEnd().EndsWith('>') ? System.Text.Encoding.UTF8.GetString(path) : null);
     }
 
     public static readonly Dictionary<string, long> ProtBits = new()
