@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace Memlens.Formats.Strace;
 
 /// <summary>Values as strace prints them: NULL, 0x hex, decimal, flag sets (symbolic, raw hex, or -X verbose "0x3 /* A|B */").</summary>
