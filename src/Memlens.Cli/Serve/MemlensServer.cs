@@ -30,7 +30,7 @@ public sealed class MemlensServer(IPEndPoint at, ProcRoot proc, int rows = 50) :
             [""] => HttpResponse.Html(200, Page(w => ServePages.ProcessList(Top(by), w))),
             ["api", "top"] => HttpResponse.Json(200, System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(Top(by), TopJsonContext.Default.TopReport)),
             ["process", var p] when Pid(p) is int pid => ProcessPage(pid),
-            ["process", var p, "report.html"] when Pid(p) is int pid => Download(pid, $"memlens-{pid}.html", "text/html; charset=utf-8", () => Page(w => HtmlReportWriter.Write(Report(pid), w))),
+            ["process", var p, "report.html"] when Pid(p) is int pid => Download(pid, $"memlens-{pid}.html", "text/html; charset=utf-8", () => System.Text.Encoding.UTF8.GetBytes(Page(w => HtmlReportWriter.Write(Report(pid), w)))),
             ["process", var p, "snapshot.tar.gz"] when Pid(p) is int pid => Download(pid, $"memlens-{pid}.tar.gz", "application/gzip", () => Snapshot(pid)),
             ["api", "process", var p] when Pid(p) is int pid => Live(pid),
             _ => HttpResponse.Text(404, $"memlens: nothing at {request.Path}"),
@@ -54,14 +54,9 @@ public sealed class MemlensServer(IPEndPoint at, ProcRoot proc, int rows = 50) :
         catch (MemlensException e) when (Gone(e)) { return HttpResponse.Json(410, ServePages.ExitedJson(pid, e.Message)); }
     }
 
-    private static HttpResponse Download(int pid, string name, string type, Func<object> body)
+    private static HttpResponse Download(int pid, string name, string type, Func<byte[]> body)
     {
-        try
-        {
-            object made = body();
-            byte[] bytes = made as byte[] ?? System.Text.Encoding.UTF8.GetBytes((string)made);
-            return new HttpResponse(200, type, bytes, new Dictionary<string, string> { ["Content-Disposition"] = $"attachment; filename=\"{name}\"" });
-        }
+        try { return new HttpResponse(200, type, body(), new Dictionary<string, string> { ["Content-Disposition"] = $"attachment; filename=\"{name}\"" }); }
         catch (MemlensException e) when (Gone(e)) { return HttpResponse.Html(404, NotThere(pid, e)); }
     }
 

@@ -77,7 +77,7 @@ public sealed class HistoryStore : IDisposable
     }
 
     /// <summary>Writes one sample and its owners in one transaction.</summary>
-    public void Add(int pid, long startTicks, string program, string? exe, DateTimeOffset at, ulong vsz, ulong rss, ulong pss, ulong swap, IReadOnlyList<(string Kind, string Owner, Model.Figures Figures)>? owners)
+    public void Add(int pid, long startTicks, string program, string? exe, DateTimeOffset at, ulong vsz, ulong rss, ulong pss, ulong swap, IReadOnlyList<Machine.GroupOwner>? owners)
     {
         using var tx = _db.BeginTransaction();
         double t = at.ToUnixTimeMilliseconds() / 1000.0;

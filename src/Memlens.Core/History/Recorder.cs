@@ -1,6 +1,5 @@
 using Memlens.Core.Analysis;
 using Memlens.Core.Machine;
-using Memlens.Core.Model;
 using Memlens.Core.Sources;
 using Memlens.Formats.Procfs;
 
@@ -26,7 +25,7 @@ public sealed class Recorder(HistoryStore store, ProcRoot proc, int fullEvery)
         ulong vsz = StatusFile.Parse(System.Text.Encoding.UTF8.GetBytes(statusText)).VmSize ?? 0;
         ulong rss = r.Rss ?? 0;
         bool full = _rssAtFull is not ulong before || ++_sinceFull >= fullEvery || Math.Abs((double)rss - before) > 0.05 * Math.Max(before, 1);
-        List<(string, string, Figures)>? owners = null;
+        IReadOnlyList<GroupOwner>? owners = null;
         string? exe = null;
         if (full)
         {
@@ -34,9 +33,7 @@ public sealed class Recorder(HistoryStore store, ProcRoot proc, int fullEvery)
             {
                 var analysis = Analyzer.Analyze(LiveProcess.Load(pid, proc), withFindings: false);
                 exe = analysis.Snapshot.Exe;
-                owners = analysis.Breakdown.AllOwners
-                    .GroupBy(o => (o.Kind, Owner: OwnerSample.Stable(o.Owner.Label)))
-                    .Select(g => (g.Key.Kind, g.Key.Owner, Figures.Sum(g.Select(o => o.Figures)))).ToList();
+                owners = OwnerSample.StableOwners(analysis);
                 _rssAtFull = rss;
                 _sinceFull = 0;
             }

@@ -15,9 +15,7 @@ public sealed record MachineAnalysis(ProcessSweep.Result Sweep, IReadOnlyList<Ma
     /// <param name="detail">rows that get a full smaps read and classification, for their largest owner.</param>
     public static MachineAnalysis Run(string by, string sort, int top, int detail, ProcRoot proc)
     {
-        var sweep = ProcessSweep.Run(proc, cgroups: by == "cgroup", executables: by == "program");
-        var users = Users();
-        var groups = MachineView.Sort(MachineView.Group(sweep.Processes, by, uid => users.TryGetValue(uid, out var n) ? n : uid.ToString(CultureInfo.InvariantCulture)), sort);
+        var (sweep, groups) = SweepAndGroup(by, sort, proc);
         var sharing = sweep.Processes.Where(x => !x.CountsMemory).ToDictionary(x => x.Pid, x => x.SharesAddressSpaceWith!.Value);
         var shown = WithReservations(groups.Take(top).ToList(), sweep.Processes, proc);
         var of = shown.Select(g => g.Pids.Count == 1 && sharing.TryGetValue(g.Pids[0], out int o) ? o : (int?)null).ToArray();
@@ -31,6 +29,14 @@ public sealed record MachineAnalysis(ProcessSweep.Result Sweep, IReadOnlyList<Ma
         var meminfo = proc.Meminfo();
         var checks = meminfo is null ? [] : MachineView.Reconcile(sweep.Processes, meminfo, sweep.Denied + sweep.Vanished);
         return new MachineAnalysis(sweep, rows, meminfo, checks);
+    }
+
+    /// <summary>Every process swept (reading only what grouping <paramref name="by"/> needs), grouped and sorted.</summary>
+    public static (ProcessSweep.Result Sweep, IReadOnlyList<ProcessGroup> Groups) SweepAndGroup(string by, string sort, ProcRoot proc)
+    {
+        var sweep = ProcessSweep.Run(proc, cgroups: by == "cgroup", executables: by == "program");
+        var users = Users();
+        return (sweep, MachineView.Sort(MachineView.Group(sweep.Processes, by, uid => users.TryGetValue(uid, out var n) ? n : uid.ToString(CultureInfo.InvariantCulture)), sort));
     }
 
     /// <summary>The shown groups with their reserved-only bytes, from the maps of their processes (each address space once).</summary>
@@ -55,7 +61,7 @@ public sealed record MachineAnalysis(ProcessSweep.Result Sweep, IReadOnlyList<Ma
     }
 
     /// <summary>User names by uid, from /etc/passwd (names of users from a directory service stay numbers).</summary>
-    internal static Dictionary<int, string> Users()
+    private static Dictionary<int, string> Users()
     {
         var map = new Dictionary<int, string>();
         try

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.RegularExpressions;
 using Memlens.Core.Analysis;
 using Memlens.Core.Model;
@@ -27,9 +26,7 @@ public sealed partial record OwnerSample(IReadOnlyList<GroupSample> Groups, Proc
     public static OwnerSample Take(string by, int groups, int owners, int processesPerGroup, ProcRoot proc)
     {
         long started = System.Diagnostics.Stopwatch.GetTimestamp();
-        var sweep = ProcessSweep.Run(proc, cgroups: by == "cgroup", executables: by == "program");
-        var users = MachineAnalysis.Users();
-        var all = MachineView.Sort(MachineView.Group(sweep.Processes, by, uid => users.TryGetValue(uid, out var n) ? n : uid.ToString(CultureInfo.InvariantCulture)), "pss");
+        var (sweep, all) = MachineAnalysis.SweepAndGroup(by, "pss", proc);
         var pss = sweep.Processes.ToDictionary(p => p.Pid, p => p.CountsMemory ? p.Pss : 0);
         var examined = all.Take(groups).Select(g => Examine(g, owners, processesPerGroup, pss, proc)).ToList();
         var rest = all.Skip(groups).ToList();
@@ -49,10 +46,9 @@ public sealed partial record OwnerSample(IReadOnlyList<GroupSample> Groups, Proc
             try { analysis = Analyzer.Analyze(LiveProcess.Load(pid, proc), withFindings: false); }
             catch (MemlensException) { continue; }   // exited or unreadable since the sweep: its rollup still counts in the group
             examined++;
-            foreach (var o in analysis.Breakdown.AllOwners)
+            foreach (var o in StableOwners(analysis))
             {
-                var key = (o.Kind, Stable(o.Owner.Label));
-                if (!byOwner.TryGetValue(key, out var sum)) byOwner[key] = sum = new FiguresSum();
+                if (!byOwner.TryGetValue((o.Kind, o.Owner), out var sum)) byOwner[(o.Kind, o.Owner)] = sum = new FiguresSum();
                 sum.Add(o.Figures);
             }
             foreach (var c in Reconciliation.Reconciler.Check(analysis.Snapshot))
@@ -65,6 +61,11 @@ public sealed partial record OwnerSample(IReadOnlyList<GroupSample> Groups, Proc
         if (ranked.Count > keep) kept.Add(new GroupOwner("other", RestKey, Figures.Sum(ranked.Skip(keep).Select(o => o.Figures))));
         return new GroupSample(group, examined, kinds, kept, residuals);
     }
+
+    /// <summary>One process's owners under their <see cref="Stable"/> names, the owners that share one summed.</summary>
+    public static IReadOnlyList<GroupOwner> StableOwners(ProcessAnalysis analysis) =>
+        analysis.Breakdown.AllOwners.GroupBy(o => (o.Kind, Owner: Stable(o.Owner.Label)))
+            .Select(g => new GroupOwner(g.Key.Kind, g.Key.Owner, Figures.Sum(g.Select(o => o.Figures)))).ToList();
 
     /// <summary>
     /// An owner's name without what changes from one process or run to the next (a thread's id, an arena's address), so

@@ -150,7 +150,7 @@ public sealed class HistoryTests : IDisposable
                 for (int i = 0; i < 60; i++)
                 {
                     var at = now - age - TimeSpan.FromMinutes(30) + TimeSpan.FromSeconds(10 * i);
-                    store.Add(4242, 7, "thinned", null, at, 1 << 30, 1 << 20, 1 << 20, 0, i % 6 == 0 ? [("native-heap", "arena", Memlens.Core.Model.Figures.Zero)] : null);
+                    store.Add(4242, 7, "thinned", null, at, 1 << 30, 1 << 20, 1 << 20, 0, i % 6 == 0 ? [new Memlens.Core.Machine.GroupOwner("native-heap", "arena", Memlens.Core.Model.Figures.Zero)] : null);
                 }
             store.Thin(now, TimeSpan.FromDays(30));
         }
