@@ -32,6 +32,7 @@ public static class Program
             CaptureCommand.Create(console),
             GoCommand.Create(console),
             JvmCommand.Create(console),
+            DotnetCommand.Create(console),
             ExplainCommand.Create(console),
             ElfCommand.Create(console),
             StraceCommand.Create(console),

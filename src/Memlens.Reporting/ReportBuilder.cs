@@ -32,7 +32,8 @@ public static class ReportBuilder
             a.Go is { } g ? GoSection(g) : null,
             Runtimes: RuntimeCatalog.Modules.Where(m => m.Role != ModuleRole.Process && a.Runtimes.ContainsKey(m.Name))
                 .Select(m => new RuntimeRow(m.Name, m.Role == ModuleRole.Allocator ? "allocator" : "runtime", a.Runtimes[m.Name].Evidence)).ToList(),
-            Jvm: a.Jvm);
+            Jvm: a.Jvm,
+            Dotnet: a.Dotnet);
     }
 
     private static GoReport GoSection(GoRuntimeSection g)

@@ -12,10 +12,7 @@ internal static class CaptureCommand
 {
     private static readonly Argument<string> Target = new("pid") { Description = "the process to capture (a pid or a unique process name)" };
     private static readonly Option<string[]> Metrics = CommonOptions.Metrics();
-    private static readonly Option<bool> Runtime = new("--runtime")
-    {
-        Description = "for a JVM, also save its Native Memory Tracking summary (jcmd VM.native_memory summary): this attaches to the JVM; without it capture only reads",
-    };
+    private static readonly Option<bool> Runtime = CommonOptions.Runtime();
     private static readonly Option<string> OutputPath = new("--output", "-o") { Description = "a new directory, or a file ending in .tar.gz", Required = true };
 
     public static Command Create(CliConsole console)
@@ -31,7 +28,7 @@ internal static class CaptureCommand
     public static int Run(CliConsole console, ParseResult parse, string target, string output, ProcRoot proc, string[]? metrics = null, bool runtime = false)
     {
         int pid = int.TryParse(target, NumberStyles.None, CultureInfo.InvariantCulture, out int p) ? p : TargetResolver.ResolveName(target, proc);
-        var result = Capture.Write(pid, output, proc, metrics, runtime ? JvmNativeMemory.AddTo : null);
+        var result = Capture.Write(pid, output, proc, metrics, runtime ? RuntimeQuestions.AddTo : null);
         var report = new CaptureReport(CaptureReport.SchemaVersion, pid, result.Snapshot.DisplayName, result.Path, result.Files, result.Bytes, result.Snapshot.Warnings);
         // -o is the snapshot's own path here, so the summary always goes to standard output.
         return Output.Emit(console, parse, report, Output.TextAndJson(ReportJsonContext.Default.CaptureReport, (r, w) =>

@@ -39,6 +39,12 @@ internal static class CommonOptions
         AllowMultipleArgumentsPerToken = false,
     };
 
+    /// <summary>--runtime: ask the runtime itself (it does work for it); memlens otherwise only reads.</summary>
+    public static Option<bool> Runtime() => new("--runtime")
+    {
+        Description = "also ask the process's runtime for its own figures: .NET through its diagnostic port (an EventPipe session of about two seconds), a JVM for its Native Memory Tracking summary (jcmd); without it memlens only reads",
+    };
+
     public static IReadOnlyList<(string, string)> LoadMetrics(string[]? specs) =>
         (specs ?? []).Select(s => Memlens.Core.Sources.MetricsSource.Load(s)).Select(p => (p.Source, p.Text)).ToList();
 

@@ -11,10 +11,7 @@ namespace Memlens.Cli.Commands;
 internal static class JvmCommand
 {
     private static readonly Argument<string> Target = CommonOptions.Target();
-    private static readonly Option<bool> Runtime = new("--runtime")
-    {
-        Description = "also ask the JVM for its Native Memory Tracking summary (jcmd VM.native_memory summary): this attaches to the JVM, which then does work; without it memlens only reads",
-    };
+    private static readonly Option<bool> Runtime = CommonOptions.Runtime();
 
     public static Command Create(CliConsole console)
     {

@@ -18,21 +18,22 @@ internal static class ReportCommand
     private static readonly Argument<string> Target = CommonOptions.Target();
     private static readonly Option<string[]> Metrics = CommonOptions.Metrics();
     private static readonly Option<string> Exe = new("--exe") { Description = "for a core dump: the executable, when it is not at the path the core names" };
+    private static readonly Option<bool> Runtime = CommonOptions.Runtime();
     private static readonly Option<bool> AllOwners = new("--all-owners") { Description = "list every owner of each kind (default: the 8 largest, then a sum of the rest)" };
 
     public static Command Create(CliConsole console)
     {
         var command = new Command("report", "explain where the target's memory goes: breakdown by owner, findings, reconciliation")
         {
-            Target, AllOwners, Metrics, Exe, CommonOptions.ProcRoot,
+            Target, AllOwners, Metrics, Runtime, Exe, CommonOptions.ProcRoot,
         };
         CommonOptions.AddOutput(command);
         command.SetAction(parse => Program.Guard(console, () => Run(console, parse, parse.GetValue(Target)!,
-            parse.GetValue(AllOwners), new ProcRoot(parse.GetValue(CommonOptions.ProcRoot)!), parse.GetValue(Metrics), parse.GetValue(Exe))));
+            parse.GetValue(AllOwners), new ProcRoot(parse.GetValue(CommonOptions.ProcRoot)!), parse.GetValue(Metrics), parse.GetValue(Exe), parse.GetValue(Runtime))));
         return command;
     }
 
-    public static int Run(CliConsole console, ParseResult parse, string target, bool allOwners, ProcRoot proc, string[]? metrics = null, string? exe = null)
+    public static int Run(CliConsole console, ParseResult parse, string target, bool allOwners, ProcRoot proc, string[]? metrics = null, string? exe = null, bool runtime = false)
     {
         if (File.Exists(target) && CoreSource.IsCore(target))
         {
@@ -45,6 +46,7 @@ internal static class ReportCommand
         ProcessSnapshot snapshot;
         try { snapshot = TargetResolver.Load(target, proc, console.In, progress is null ? null : read => progress.Report(read, 0)); }
         finally { progress?.Done(); }
+        if (runtime) snapshot = RuntimeQuestions.AddTo(snapshot);
         timings.Mark("read and parse");
         var analysis = Analyzer.Analyze(snapshot, CommonOptions.LoadMetrics(metrics));
         timings.Mark("classify, sum, check, explain");

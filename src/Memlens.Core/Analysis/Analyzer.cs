@@ -41,6 +41,7 @@ public static class Analyzer
             Findings = findings,
             Go = go,
             Jvm = runtimes.ContainsKey(Runtimes.Jvm.JvmModule.ModuleName) ? Runtimes.Jvm.JvmRuntimeView.Build(s, breakdown) : null,
+            Dotnet = runtimes.ContainsKey(Runtimes.Dotnet.DotnetModule.ModuleName) ? Runtimes.Dotnet.DotnetRuntimeView.Build(s, breakdown) : null,
             Warnings = warnings,
         };
     }

@@ -25,6 +25,8 @@ public sealed class ProcessAnalysis
     public GoRuntimeSection? Go { get; init; }
     /// <summary>The JVM's own figures beside the kernel's: present when the JVM's perf-data file was read.</summary>
     public Runtimes.Jvm.JvmRuntimeSection? Jvm { get; init; }
+    /// <summary>The .NET runtime's section: present for every CoreCLR process; its own figures only when they were read (--runtime).</summary>
+    public Runtimes.Dotnet.DotnetRuntimeSection? Dotnet { get; init; }
     /// <summary>The snapshot's warnings and the analysis's own: shown in every output.</summary>
     public required IReadOnlyList<string> Warnings { get; init; }
 }

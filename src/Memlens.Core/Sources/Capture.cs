@@ -53,8 +53,9 @@ public static class Capture
             files[$"metrics.{n}.txt"] = Utf8(page.Text);
             files[$"metrics.{n}.url"] = Utf8(spec + "\n");
         }
-        if (runtime is not null && runtime(snapshot).RuntimeFiles.TryGetValue(JvmNativeMemory.RuntimeFileKey, out var nmt))
-            files[JvmNativeMemory.SnapshotFile] = nmt;
+        if (runtime is not null)
+            foreach (var (name, answer) in RuntimeQuestions.Answers(runtime(snapshot)))
+                files[name] = answer;
         files.Remove("environ");   // never, even if a future reader adds it
 
         string full = System.IO.Path.GetFullPath(output);

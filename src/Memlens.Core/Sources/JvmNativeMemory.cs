@@ -19,13 +19,16 @@ public static class JvmNativeMemory
     {
         if (!snapshot.IsLive)
             throw new MemlensException(ExitCode.Usage, "--runtime asks a running JVM; a snapshot holds the summary only if it was captured with --runtime");
-        if (!snapshot.Regions.Any(r => r.Map.FileBacked && Path.GetFileName(r.Map.FilePath).StartsWith("libjvm.so", StringComparison.Ordinal)))
+        if (!IsJvm(snapshot))
             throw new MemlensException(ExitCode.BadInput, $"pid {snapshot.Pid}: --runtime asks a HotSpot JVM, and no libjvm.so is mapped in this process");
         string text = Read(snapshot.Pid, snapshot.Exe, out string? problem)
             ?? throw new MemlensException(ExitCode.BadInput, $"pid {snapshot.Pid}: Native Memory Tracking could not be read: {problem}");
         var files = new Dictionary<string, byte[]>(snapshot.RuntimeFiles) { [RuntimeFileKey] = System.Text.Encoding.UTF8.GetBytes(text) };
         return snapshot with { RuntimeFiles = files };
     }
+
+    public static bool IsJvm(Model.ProcessSnapshot s) =>
+        s.Regions.Any(r => r.Map.FileBacked && Path.GetFileName(r.Map.FilePath).StartsWith("libjvm.so", StringComparison.Ordinal));
 
     /// <summary>The summary's text, or null with the reason it could not be had.</summary>
     public static string? Read(int pid, string? exe, out string? problem)

@@ -125,6 +125,9 @@ internal static class SnapshotLoader
         // NMT's summary, saved by `capture --runtime`.
         if (dir.Read(JvmNativeMemory.SnapshotFile, warnIfMissing: false, text: true) is { Length: > 0 and <= Formats.Jvm.NmtSummary.MaxBytes } nmt)
             files[JvmNativeMemory.RuntimeFileKey] = nmt;
+        // The .NET runtime's figures, saved by `capture --runtime`.
+        if (dir.Read(DotnetRuntimeCounters.SnapshotFile, warnIfMissing: false, text: true) is { Length: > 0 and <= Formats.Dotnet.DotnetRuntimeFigures.MaxBytes } dotnet)
+            files[DotnetRuntimeCounters.RuntimeFileKey] = dotnet;
         return files;
     }
 

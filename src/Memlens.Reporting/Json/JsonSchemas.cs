@@ -17,6 +17,7 @@ public static class JsonSchemas
         ("maps", ReportJsonContext.Default.IReadOnlyListRegionRow),
         ("go", ReportJsonContext.Default.GoReport),
         ("jvm", ReportJsonContext.Default.JvmRuntimeSection),
+        ("dotnet", ReportJsonContext.Default.DotnetRuntimeSection),
         ("strace", ReportJsonContext.Default.StraceReport),
         ("threads", ReportJsonContext.Default.ThreadsReport),
         ("diff", ReportJsonContext.Default.DiffReport),

@@ -13,6 +13,7 @@ namespace Memlens.Reporting.Json;
 [JsonSerializable(typeof(IReadOnlyList<RegionRow>))]
 [JsonSerializable(typeof(GoReport))]
 [JsonSerializable(typeof(Memlens.Core.Runtimes.Jvm.JvmRuntimeSection))]
+[JsonSerializable(typeof(Memlens.Core.Runtimes.Dotnet.DotnetRuntimeSection))]
 [JsonSerializable(typeof(StraceReport))]
 [JsonSerializable(typeof(ThreadsReport))]
 [JsonSerializable(typeof(DiffReport))]

@@ -24,6 +24,9 @@ public sealed record ExplainReport(string Schema, string Asked, string Field, st
     string Counts, string Identity, string Excludes, string Runtime = "go")
 {
     public const string SchemaVersion = "memlens.explain/1";
+
+    /// <summary>The .NET API a .NET counter reads (null for Go and the JVM).</summary>
+    public string? Api { get; init; }
 }
 
 /// <summary>`memlens capture`: where the snapshot went and what it holds.</summary>

@@ -22,7 +22,8 @@ public sealed record Report(
     GoReport? Go = null,
     CoreReport? Core = null,
     IReadOnlyList<RuntimeRow>? Runtimes = null,
-    Memlens.Core.Runtimes.Jvm.JvmRuntimeSection? Jvm = null)
+    Memlens.Core.Runtimes.Jvm.JvmRuntimeSection? Jvm = null,
+    Memlens.Core.Runtimes.Dotnet.DotnetRuntimeSection? Dotnet = null)
 {
     public const string SchemaVersion = "memlens.report/1";
 }

@@ -79,6 +79,7 @@ public static class TerminalReportWriter
 
         if (r.Go is not null) TerminalGoWriter.Write(r.Go, w, layout);
         if (r.Jvm is not null) TerminalJvmWriter.Write(r.Jvm, w, layout);
+        if (r.Dotnet is not null) TerminalDotnetWriter.Write(r.Dotnet, w, layout);
         if (r.Core is { } core)
         {
             WriteLine(w, $"CORE ({core.File}: {core.Threads} thread(s), {Size(core.Dumped)} of memory dumped)", layout);

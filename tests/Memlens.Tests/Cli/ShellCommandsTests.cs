@@ -9,7 +9,7 @@ public sealed class ShellCommandsTests : IDisposable
     private readonly TempDirectories _temp = new();
     public void Dispose() => _temp.Dispose();
 
-    private static readonly string[] Commands = ["report", "maps", "capture", "go", "jvm", "explain", "elf", "strace", "threads", "diff", "watch", "cgroup", "top", "serve", "exporter", "record", "history"];
+    private static readonly string[] Commands = ["report", "maps", "capture", "go", "jvm", "dotnet", "explain", "elf", "strace", "threads", "diff", "watch", "cgroup", "top", "serve", "exporter", "record", "history"];
 
     [Fact]
     public void Bash_completion_is_valid_and_completes_commands_options_and_pids()

@@ -7,7 +7,8 @@ namespace Memlens.Core.Runtimes.Dotnet;
 /// <summary>CoreCLR: its double-mapped executable memory, the GC's regions range, managed assemblies.</summary>
 public sealed class DotnetModule : IRuntimeModule
 {
-    public string Name => "dotnet";
+    public const string ModuleName = "dotnet";
+    public string Name => ModuleName;
     public ModuleRole Role => ModuleRole.Runtime;
 
     public RuntimeIdentification? Identify(RuntimeSignals signals) => signals.Identify(Name, ["libcoreclr.so"], "process_runtime_dotnet_", "dotnet_");
@@ -20,6 +21,7 @@ public sealed class DotnetModule : IRuntimeModule
         var dn = context.Breakdown.Kind(Kinds.Dotnet);
         if (dn is null) yield break;
         var parts = FindingWords.Owners(dn);
+        foreach (var f in DotnetFindings.Of(context.Snapshot, DotnetRuntimeView.Build(context.Snapshot, context.Breakdown))) yield return f;
         yield return new Finding(".NET runtime", dn.Figures.Virtual,
             $"The .NET runtime owns {Format(dn.Figures.Virtual)} of VSZ and {Format(dn.Figures.Rss)} of RSS. {parts}. The GC reserves its whole regions range up front; DOTNET_GCRegionRange or DOTNET_GCHeapHardLimit shrink the reservation, which costs no RAM either way.");
     }

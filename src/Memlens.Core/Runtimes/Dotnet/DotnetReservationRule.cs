@@ -4,13 +4,15 @@ using Memlens.Core.Model;
 namespace Memlens.Core.Runtimes.Dotnet;
 
 /// <summary>
-/// CoreCLR's big anonymous reservations: the GC's regions range (.NET 7+: min or max of 256 GiB and 2×RAM, with its
-/// card/mark tables beside it), and the executable-memory reservation within 2 GiB below libcoreclr.so
+/// CoreCLR's big anonymous reservations: the GC's regions range (.NET 7+: min or max of 256 GiB and 2×RAM, or 5× the
+/// heap hard limit when one is set — a container's memory limit sets one, 75% of it — with its card/mark tables beside it), and the executable-memory reservation within 2 GiB below libcoreclr.so
 /// (pal/src/map/virtual.cpp, ExecutableMemoryAllocator: up to 2 GiB − 16 MiB for JIT code near the runtime).
 /// </summary>
 public sealed class DotnetReservationRule : IClassificationRule
 {
-    public const ulong MinGcRangeBytes = Bytes.GiB;
+    // Above a glibc arena's 64 MiB (HEAP_MAX_SIZE), the largest reservation anything else in a CoreCLR process makes;
+    // the smallest GC range is 5 × 20 MB (the least hard limit the GC sets itself).
+    public const ulong MinGcRangeBytes = 64 * Bytes.MiB;
     public const ulong ExecutableReserveWindow = 2 * Bytes.GiB;
 
     public void Apply(ClassificationContext context)
@@ -37,12 +39,12 @@ public sealed class DotnetReservationRule : IClassificationRule
         foreach (var run in context.UnclaimedAnonymousRuns().ToList())
         {
             var largest = run.MaxBy(r => r.Map.NoAccess ? r.Size : 0)!;
-            if (!largest.Map.NoAccess || largest.Size < MinGcRangeBytes) continue;
+            if (!largest.Map.NoAccess || largest.Size <= MinGcRangeBytes) continue;
             ulong total = (ulong)run.Sum(r => (decimal)r.Size);
             ulong committed = (ulong)run.Where(r => !r.Map.NoAccess).Sum(r => (decimal)r.Size);
             foreach (var r in run)
                 context.Claim(r, new LabelledOwner(Kinds.Dotnet, ".NET GC heap (regions range and bookkeeping)"), r.Map.NoAccess ? "reserved" : "committed",
-                    $"part of a gap-free run of {run.Count} anonymous mappings, {Bytes.Format(total)} of which {Bytes.Format(committed)} accessible, in a CoreCLR process: the GC reserves its regions range up front (DOTNET_GCRegionRange; default 256 GiB, or 2×RAM) with card and mark tables sized to it, and commits 4 MiB regions as the heap grows", Confidence.Inferred);
+                    $"part of a gap-free run of {run.Count} anonymous mappings, {Bytes.Format(total)} of which {Bytes.Format(committed)} accessible, in a CoreCLR process: the GC reserves its regions range up front (DOTNET_GCRegionRange; default 256 GiB or 2×RAM, 5× the heap hard limit when one is set) with card and mark tables sized to it, and commits 4 MiB regions as the heap grows", Confidence.Inferred);
         }
     }
 }
