@@ -71,7 +71,7 @@ public static class LeakVerdicts
         else if (r2 >= 0.8)
         {
             shape = slope > 0 ? "steady growth" : "steady decline";
-            verdict = $"{name}: RSS {Signed((long)slope)}/h for {span}, steady (R² {r2:0.00})" + (slope > 0 ? $": {Meaning(kind)}" : "");
+            verdict = $"{name}: RSS {Signed((long)slope)}/h for {span}, steady (R² {r2:0.00})" + (slope > 0 ? $": {Meaning(kind, owner)}" : "");
         }
         else if (large == 1 && step >= 0.7 * range)
         {
@@ -86,7 +86,18 @@ public static class LeakVerdicts
         return new OwnerTrend(kind, owner, points.Count, hours, first.Rss, last.Rss, first.Virtual, last.Virtual, slope, r2, shape, verdict);
     }
 
-    /// <summary>What steady growth of each kind of owner means, and where to look next.</summary>
+    /// <summary>What steady growth of each kind of owner means, and where to look next: in a runtime's terms for its own parts.</summary>
+    private static string Meaning(string kind, string owner) => owner switch
+    {
+        "Java metaspace" or "Java compressed class space" =>
+            "classes are loaded and never unloaded: a class loader is kept alive (jcmd PID VM.classloader_stats names the loaders); -XX:MaxMetaspaceSize bounds it, at the price of OutOfMemoryError: Metaspace",
+        "JVM code cache" => "more methods are compiled; it stops at -XX:ReservedCodeCacheSize, where the JIT is disabled ('CodeCache is full')",
+        "Java heap" => "the heap grows: its used bytes after full collections (memlens jvm) tell live objects from garbage not yet collected; a heap dump says what holds them; -Xmx bounds it",
+        Runtimes.Dotnet.DotnetRuntimeView.GcHeapOwner =>
+            "the GC heap grows: gen2 and the large object heap after full collections (memlens dotnet --runtime) tell live objects from garbage; dotnet-gcdump says what holds them; DOTNET_GCHeapHardLimit bounds it",
+        _ => Meaning(kind),
+    };
+
     private static string Meaning(string kind) => kind switch
     {
         Kinds.NativeHeap => "native allocations are not freed (or the allocator keeps what was freed); memlens report names the arenas",

@@ -126,6 +126,11 @@ public sealed class HistoryTests : IDisposable
         var leak = LeakVerdicts.Trend("native-heap", "arena", Series(i => (ulong)(100 + (2 * i)) * MiB, _ => 1024 * MiB));
         Assert.Equal("steady growth", leak.Shape);
         Assert.Contains("RSS +12 MiB/h for 1.8 h, steady (R² 1.00)", leak.Verdict, StringComparison.Ordinal);
+        // A runtime's own parts are spoken of in its terms.
+        var metaspace = LeakVerdicts.Trend("jvm", "Java metaspace", Series(i => (ulong)(40 + (2 * i)) * MiB, _ => 1024 * MiB));
+        Assert.Contains("a class loader is kept alive (jcmd PID VM.classloader_stats", metaspace.Verdict, StringComparison.Ordinal);
+        var gcHeap = LeakVerdicts.Trend("dotnet", ".NET GC heap (regions range and bookkeeping)", Series(i => (ulong)(40 + (2 * i)) * MiB, _ => 1024 * MiB));
+        Assert.Contains("dotnet-gcdump", gcHeap.Verdict, StringComparison.Ordinal);
     }
 
     [Fact]

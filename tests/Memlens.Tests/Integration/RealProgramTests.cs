@@ -178,7 +178,21 @@ public sealed partial class RealProgramTests : IDisposable
         }
         Assert.Contains(live.Findings, f => f.Title == "Thread stacks" && f.Text.Contains("-Xss", StringComparison.Ordinal));
         Assert.Equal(!options.Contains("-Xmx256m"), live.Findings.Any(f => f.Title == "Java heap sized by HotSpot's default"));
+        Assert.DoesNotContain(live.Findings, f => f.Title == "JVM code cache at its reservation");   // 240 MiB reserved, a few MiB committed
         AssertPlainCopyAgrees(java, live);
+    }
+
+    [Fact]
+    public void A_jvm_code_cache_that_cannot_grow_is_named_in_hotspots_terms()
+    {
+        // Committed whole from the start: the code cache cannot grow, so what is compiled must fit in 16 MiB.
+        using var java = RealProgram.Start("java", ["-XX:InitialCodeCacheSize=16m", "-XX:ReservedCodeCacheSize=16m", "-cp", JavaClasses.Value, "Main"], RealProgram.ReadyLine());
+        var live = Live(java.Pid);
+        Assert.Equal(16UL << 20, Of(live, o => o == JvmOwner.CodeCache).Virtual);
+        var finding = Assert.Single(live.Findings, f => f.Title == "JVM code cache at its reservation");
+        Assert.Equal(16UL << 20, finding.Bytes);
+        Assert.Contains("(-XX:ReservedCodeCacheSize)", finding.Text, StringComparison.Ordinal);
+        Assert.Contains("CodeCache is full. Compiler has been disabled.", finding.Text, StringComparison.Ordinal);
     }
 
     [Fact]

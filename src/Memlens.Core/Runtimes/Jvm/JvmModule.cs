@@ -28,6 +28,12 @@ public sealed class JvmModule : IRuntimeModule
                 $"Nothing on the command line bounds the heap, so it may grow to {Format(max)}: HotSpot's default is 25% of the RAM the JVM sees (MaxRAMPercentage), and in a container of its memory limit. "
                 + "Set -Xmx, or -XX:MaxRAMPercentage in a container, to the heap the program needs — and leave room beside it for what is not heap: metaspace, the code cache, thread stacks, the collector's tables and malloc'd memory (memlens jvm shows each).")
             { About = [JvmOwner.Heap] };
+        var code = context.Breakdown.AllOwners.FirstOrDefault(o => o.Owner == JvmOwner.CodeCache);
+        if (code is { Figures: { Virtual: > 0 } cf } && cf.Committed >= cf.Virtual / 20 * 19)
+            yield return new Finding("JVM code cache at its reservation", cf.Committed,
+                $"The code cache has committed {Format(cf.Committed)} of its {Format(cf.Virtual)} reservation ({facts.CodeCacheSource}): it cannot grow further. When compiled code fills it, HotSpot stops compiling (it logs \"CodeCache is full. Compiler has been disabled.\") and new hot methods run interpreted. "
+                + "If that warning is in the program's output, raise -XX:ReservedCodeCacheSize; jcmd PID Compiler.CodeHeap_Analytics shows how full each code heap is.")
+            { About = [JvmOwner.CodeCache] };
         if (heap?.Figures.Rss is ulong rss && facts.HeapUsed() is ulong used && rss > used + 256 * MiB && rss > 2 * used)
             yield return new Finding("Java heap resident far above what it holds", rss - used,
                 $"The heap has {Format(rss)} resident and {Format(used)} in objects (the collector's own count, perf-data): the JVM keeps pages it once used until the heap shrinks. "
