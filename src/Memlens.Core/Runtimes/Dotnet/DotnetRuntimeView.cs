@@ -69,7 +69,8 @@ public static class DotnetRuntimeView
         };
         if (figures is null)
         {
-            notes.Add("the layout alone gives the GC heap's reservation, what of it is committed and resident, and the runtime's code; the GC's own figures (heap size per generation, fragmentation, collections, pause time) need `--runtime`, which asks the runtime through its diagnostic port (an EventPipe session of about two seconds)");
+            notes.Add("the layout alone gives the GC heap's reservation, what of it is committed and resident, and the runtime's code; the GC's own figures (heap size per generation, fragmentation, collections, pause time) need `--runtime`, which asks the runtime through its diagnostic port (an EventPipe session of about two seconds)"
+                + (s.IsLive ? "" : "; a snapshot holds them when it was made with `capture --runtime`"));
             return new DotnetRuntimeSection(mode.RuntimeVersion, mode.Describe(), "the address-space layout only (the runtime was not asked: --runtime)", false, [],
                 [], [], [], kernel, notes);
         }
