@@ -6,6 +6,9 @@ namespace Memlens.Core.History;
 /// <summary>One recorded moment of a process: the kernel's totals always, its owners when it was classified in full.</summary>
 public sealed record RecordedSample(long Id, int Pid, long StartTicks, string Program, DateTimeOffset At, ulong Vsz, ulong Rss, ulong Pss, ulong Swap, bool Full);
 
+/// <summary>One of the runtime's own figures at one recorded moment (from the metrics page `record --metrics` read).</summary>
+public sealed record RecordedFigure(long Sample, string Name, double Value);
+
 /// <summary>One owner at one recorded moment (its name made stable across processes and runs).</summary>
 public sealed record RecordedOwner(long Sample, string Kind, string Owner, ulong Virtual, ulong Committed, ulong Rss, ulong Pss, ulong Private, ulong Swap);
 
@@ -16,7 +19,8 @@ public sealed record RecordedOwner(long Sample, string Kind, string Owner, ulong
 /// </summary>
 public sealed class HistoryStore : IDisposable
 {
-    public const int SchemaVersion = 1;
+    /// <summary>2 added the runtime table; a version-1 file is read as it is, and upgraded when recorded into.</summary>
+    public const int SchemaVersion = 2;
     private readonly SqliteConnection _db;
 
     private HistoryStore(SqliteConnection db) => _db = db;
@@ -54,7 +58,7 @@ public sealed class HistoryStore : IDisposable
             PRAGMA journal_mode=WAL;
             PRAGMA synchronous=NORMAL;
             CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
-            INSERT OR IGNORE INTO meta VALUES ('schema_version', '1');
+            INSERT OR IGNORE INTO meta VALUES ('schema_version', '2');
             CREATE TABLE IF NOT EXISTS processes(id INTEGER PRIMARY KEY, pid INTEGER NOT NULL, start_ticks INTEGER NOT NULL, program TEXT NOT NULL, exe TEXT,
               first_seen REAL NOT NULL, last_seen REAL NOT NULL, UNIQUE(pid, start_ticks));
             CREATE TABLE IF NOT EXISTS samples(id INTEGER PRIMARY KEY, process INTEGER NOT NULL REFERENCES processes(id), at REAL NOT NULL, full INTEGER NOT NULL,
@@ -65,6 +69,11 @@ public sealed class HistoryStore : IDisposable
             CREATE INDEX IF NOT EXISTS owners_by_sample ON owners(sample);
             """);
         CheckVersion(_db.DataSource);
+        Run("""
+            CREATE TABLE IF NOT EXISTS runtime(sample INTEGER NOT NULL REFERENCES samples(id), name TEXT NOT NULL, value REAL NOT NULL);
+            CREATE INDEX IF NOT EXISTS runtime_by_sample ON runtime(sample);
+            UPDATE meta SET value = '2' WHERE key = 'schema_version';
+            """);
     }
 
     private void CheckVersion(string path)
@@ -72,12 +81,13 @@ public sealed class HistoryStore : IDisposable
         using var cmd = _db.CreateCommand();
         cmd.CommandText = "SELECT value FROM meta WHERE key = 'schema_version'";
         string? version = cmd.ExecuteScalar() as string;
-        if (version != SchemaVersion.ToString(CultureInfo.InvariantCulture))
-            throw new MemlensException(ExitCode.BadInput, $"{path}: a memlens history of schema version {version ?? "?"}; this memlens reads version {SchemaVersion}");
+        if (version is not ("1" or "2"))
+            throw new MemlensException(ExitCode.BadInput, $"{path}: a memlens history of schema version {version ?? "?"}; this memlens reads versions 1 and {SchemaVersion}");
     }
 
-    /// <summary>Writes one sample and its owners in one transaction.</summary>
-    public void Add(int pid, long startTicks, string program, string? exe, DateTimeOffset at, ulong vsz, ulong rss, ulong pss, ulong swap, IReadOnlyList<Machine.GroupOwner>? owners)
+    /// <summary>Writes one sample, its owners and the runtime's figures in one transaction.</summary>
+    public void Add(int pid, long startTicks, string program, string? exe, DateTimeOffset at, ulong vsz, ulong rss, ulong pss, ulong swap, IReadOnlyList<Machine.GroupOwner>? owners,
+        IReadOnlyList<(string Name, double Value)>? runtime = null)
     {
         using var tx = _db.BeginTransaction();
         double t = at.ToUnixTimeMilliseconds() / 1000.0;
@@ -99,8 +109,43 @@ public sealed class HistoryStore : IDisposable
                 insert.ExecuteNonQuery();
             }
         }
+        foreach (var (name, value) in runtime ?? [])
+            Execute(tx, "INSERT INTO runtime VALUES ($s, $name, $value)", ("$s", sample), ("$name", name), ("$value", value));
         tx.Commit();
     }
+
+    /// <summary>The runtime's figures of these samples (none in a version-1 file).</summary>
+    public List<RecordedFigure> Figures(IEnumerable<long> samples)
+    {
+        var list = new List<RecordedFigure>();
+        using (var exists = _db.CreateCommand())
+        {
+            exists.CommandText = "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'runtime'";
+            if ((long)exists.ExecuteScalar()! == 0) return list;
+        }
+        foreach (var chunk in samples.Chunk(500))
+        {
+            using var cmd = _db.CreateCommand();
+            cmd.CommandText = $"SELECT sample, name, value FROM runtime WHERE sample IN ({string.Join(',', chunk)})";
+            using var r = cmd.ExecuteReader();
+            while (r.Read()) list.Add(new RecordedFigure(r.GetInt64(0), r.GetString(1), r.GetDouble(2)));
+        }
+        return list;
+    }
+
+    /// <summary>The programs recorded, largest number of samples first.</summary>
+    public List<RecordedProgram> Programs()
+    {
+        using var cmd = _db.CreateCommand();
+        cmd.CommandText = "SELECT p.program, COUNT(DISTINCT p.id), COUNT(s.id), MIN(s.at), MAX(s.at) FROM processes p JOIN samples s ON s.process = p.id GROUP BY p.program ORDER BY COUNT(s.id) DESC, p.program";
+        var list = new List<RecordedProgram>();
+        using var r = cmd.ExecuteReader();
+        while (r.Read())
+            list.Add(new RecordedProgram(r.GetString(0), r.GetInt32(1), r.GetInt32(2), At(r.GetDouble(3)), At(r.GetDouble(4))));
+        return list;
+    }
+
+    private static DateTimeOffset At(double unixSeconds) => DateTimeOffset.FromUnixTimeMilliseconds((long)(unixSeconds * 1000));
 
     /// <summary>Every sample of the processes of a program (by name) or of one pid, in time order.</summary>
     public List<RecordedSample> Samples(string target)
@@ -113,7 +158,7 @@ public sealed class HistoryStore : IDisposable
         var list = new List<RecordedSample>();
         using var r = cmd.ExecuteReader();
         while (r.Read())
-            list.Add(new RecordedSample(r.GetInt64(0), r.GetInt32(1), r.GetInt64(2), r.GetString(3), DateTimeOffset.FromUnixTimeMilliseconds((long)(r.GetDouble(4) * 1000)),
+            list.Add(new RecordedSample(r.GetInt64(0), r.GetInt32(1), r.GetInt64(2), r.GetString(3), At(r.GetDouble(4)),
                 (ulong)r.GetInt64(5), (ulong)r.GetInt64(6), (ulong)r.GetInt64(7), (ulong)r.GetInt64(8), r.GetInt64(9) != 0));
         return list;
     }
@@ -144,9 +189,9 @@ public sealed class HistoryStore : IDisposable
             Execute(tx, "CREATE TEMP TABLE IF NOT EXISTS doomed(id INTEGER PRIMARY KEY); DELETE FROM doomed; " +
                 "INSERT INTO doomed SELECT id FROM samples WHERE at < $cut AND id NOT IN " +
                 "(SELECT min(id) FROM samples WHERE at < $cut GROUP BY process, full, CAST(at / $bucket AS INTEGER)); " +
-                "DELETE FROM owners WHERE sample IN (SELECT id FROM doomed); DELETE FROM samples WHERE id IN (SELECT id FROM doomed);",
+                "DELETE FROM owners WHERE sample IN (SELECT id FROM doomed); DELETE FROM runtime WHERE sample IN (SELECT id FROM doomed); DELETE FROM samples WHERE id IN (SELECT id FROM doomed);",
                 ("$cut", t - olderThan), ("$bucket", bucket));
-        Execute(tx, "DELETE FROM owners WHERE sample IN (SELECT id FROM samples WHERE at < $cut); DELETE FROM samples WHERE at < $cut; " +
+        Execute(tx, "DELETE FROM owners WHERE sample IN (SELECT id FROM samples WHERE at < $cut); DELETE FROM runtime WHERE sample IN (SELECT id FROM samples WHERE at < $cut); DELETE FROM samples WHERE at < $cut; " +
             "DELETE FROM processes WHERE id NOT IN (SELECT DISTINCT process FROM samples);", ("$cut", t - keep.TotalSeconds));
         tx.Commit();
     }

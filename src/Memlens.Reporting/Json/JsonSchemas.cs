@@ -28,6 +28,7 @@ public static class JsonSchemas
         ("capture", ReportJsonContext.Default.CaptureReport),
         ("top", ReportJsonContext.Default.TopReport),
         ("history", ReportJsonContext.Default.HistoryReport),
+        ("history-index", ReportJsonContext.Default.HistoryIndex),
     ];
 
     private static readonly JsonSchemaExporterOptions Options = new() { TreatNullObliviousAsNonNullable = true };

@@ -24,6 +24,7 @@ namespace Memlens.Reporting.Json;
 [JsonSerializable(typeof(CaptureReport))]
 [JsonSerializable(typeof(TopReport))]   // for its schema; top itself writes through TopJsonContext
 [JsonSerializable(typeof(Memlens.Core.History.HistoryReport))]   // for its schema; history writes through HistoryJsonContext
+[JsonSerializable(typeof(Memlens.Core.History.HistoryIndex))]
 public sealed partial class ReportJsonContext : JsonSerializerContext;
 
 /// <summary>
@@ -55,4 +56,5 @@ public sealed partial class IndentedReportJsonContext : JsonSerializerContext;
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, WriteIndented = false,
     DefaultIgnoreCondition = JsonIgnoreCondition.Never, GenerationMode = JsonSourceGenerationMode.Serialization)]
 [JsonSerializable(typeof(Memlens.Core.History.HistoryReport))]
+[JsonSerializable(typeof(Memlens.Core.History.HistoryIndex))]
 public sealed partial class HistoryJsonContext : JsonSerializerContext;

@@ -6,6 +6,22 @@ namespace Memlens.Reporting.Terminal;
 /// <summary>`memlens history`: the span recorded, the processes (restarts marked), then each owner's trend and verdict.</summary>
 public static class TerminalHistoryWriter
 {
+    /// <summary>The programs a history file holds, for `memlens history` without a target.</summary>
+    public static void Write(HistoryIndex index, TextWriter w)
+    {
+        if (index.Programs.Count == 0)
+        {
+            w.WriteLine($"{index.File} holds no samples yet (memlens record writes them)");
+            return;
+        }
+        w.WriteLine($"{index.File}: {index.Programs.Count} program(s); `memlens history NAME` shows one");
+        var table = new TextTable("program", "processes", "samples", "from", "to") { LeftAligned = new HashSet<int> { 0 } };
+        foreach (var p in index.Programs)
+            table.Add(p.Program, p.Processes.ToString("N0", CultureInfo.InvariantCulture), p.Samples.ToString("N0", CultureInfo.InvariantCulture),
+                p.From.LocalDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture), p.To.LocalDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture));
+        table.WriteTo(w, TerminalLayout.Plain, "  ");
+    }
+
     public static void Write(HistoryReport r, TextWriter w)
     {
         if (r.Samples == 0)
@@ -29,5 +45,14 @@ public static class TerminalHistoryWriter
         w.WriteLine();
         foreach (var o in r.Owners.Where(o => o.Shape is not ("flat" or "too few samples")).Prepend(r.Owners[0]).Distinct())
             w.WriteLine($"  {o.Verdict}");
+        if (r.Runtime.Count == 0) return;
+        w.WriteLine();
+        w.WriteLine("the runtime's own figures (its metrics page, at each classified sample):");
+        var figures = new TextTable("figure", "first", "last", "slope", "R²", "shape") { LeftAligned = new HashSet<int> { 0, 5 } };
+        foreach (var f in r.Runtime)
+            figures.Add(f.Owner, Text.Size(f.FirstRss), Text.Size(f.LastRss), (f.RssPerHour >= 0 ? "+" : "−") + Text.Size((ulong)Math.Abs(f.RssPerHour)) + "/h",
+                f.RSquared.ToString("0.00", CultureInfo.InvariantCulture), f.Shape);
+        figures.WriteTo(w, TerminalLayout.Plain, "  ");
+        if (r.RuntimeVerdict is { } verdict) w.WriteLine($"  {verdict}");
     }
 }

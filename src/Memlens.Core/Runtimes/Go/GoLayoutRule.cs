@@ -13,6 +13,12 @@ public sealed class GoLayoutRule
 {
     public const ulong ArenaBytes = 64 * Bytes.MiB;
     public const ulong ArenaIndexBytes = 32 * Bytes.MiB;
+    /// <summary>At most, per 64 MiB heap arena: its heapArena struct (2 MiB of bitmap up to Go 1.19, less since) and mspans.</summary>
+    public const ulong MetadataPerArenaBytes = 4 * Bytes.MiB;
+    /// <summary>Other persistentalloc'd runtime structures (256 KiB chunks) that land in the same block.</summary>
+    public const ulong MetadataSlackBytes = 16 * Bytes.MiB;
+    /// <summary>At most resident per heap arena: its heapArena struct (2 MiB of bitmap up to Go 1.19) and its index entry's page.</summary>
+    public const ulong MetadataResidentPerArenaBytes = 2560 * Bytes.KiB;
     /// <summary>2^14+2^17+2^20+2^23+2^26 summaries of 8 bytes: 128 KiB + 1 + 8 + 64 + 512 MiB.</summary>
     public const ulong SummaryBytes = (128 * Bytes.KiB) + ((1 + 8 + 64 + 512) * Bytes.MiB);
     /// <summary>Largest plausible summaries run: summaries + a 512 MiB scavenger index (Go 1.21+) + slack for the chunk maps.</summary>
@@ -83,6 +89,19 @@ public sealed class GoLayoutRule
             var index = run.Take(start).Where(r => !r.Map.NoAccess).ToList();
             ulong indexBytes = (ulong)index.Sum(r => (decimal)r.Size);
             if (indexBytes < ArenaIndexBytes) continue;
+            // The kernel also merges into this block whatever the program maps itself below it (syscall.Mmap, cgo):
+            // past what the runtime's metadata can be for the arenas it has, the block is not all the runtime's.
+            ulong arenas = (ulong)context.Regions.Where(r => r.Attribution?.Owner == GoRuntimeOwner.HeapArenas).Sum(r => (decimal)r.Size) / (64 * Bytes.MiB) + 1;
+            ulong most = ArenaIndexBytes + arenas * MetadataPerArenaBytes + MetadataSlackBytes;
+            // Resident, the index is a few pages per arena and the metadata at most its heapArena structs.
+            ulong indexRss = (ulong)index.Sum(r => (decimal)(r.Counters?.Rss ?? 0));
+            ulong mostResident = arenas * MetadataResidentPerArenaBytes + MetadataSlackBytes / 4;
+            if (indexBytes > most || indexRss > mostResident)
+            {
+                foreach (var r in index)
+                    context.Hint(r, $"rw anonymous memory, {Bytes.Format(indexBytes)} in all ({Bytes.Format(indexRss)} resident), directly below the Go page-allocator reservations: the Go arena index (32 MiB) and the metadata of {arenas} heap arena(s) are at most {Bytes.Format(most)} ({Bytes.Format(mostResident)} resident), so the kernel has merged other anonymous memory into this VMA — memory the program mapped itself (syscall.Mmap, cgo, a C library), which the runtime does not count");
+                continue;
+            }
             foreach (var r in index)
                 context.Claim(r, GoRuntimeOwner.ArenaIndex, "mapped",
                     $"rw anonymous mapping(s), {Bytes.Format(indexBytes)} in all, directly below the page-allocator reservations in {why}: the 32 MiB arena index (L2 map, counted in no MemStats field) and the per-arena metadata (about 2 MiB per 64 MiB arena up to Go 1.19, counted in GCSys), merged into one VMA by the kernel", Confidence.Inferred);

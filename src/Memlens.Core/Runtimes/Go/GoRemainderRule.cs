@@ -26,9 +26,10 @@ public sealed class GoRemainderRule : IClassificationRule
         ClaimOldArenaIndex(context, why);
         foreach (var r in context.Regions)
         {
-            if (context.IsClaimed(r) || !r.IsPrivateAnonymous) continue;
+            // A block the layout rule found too large to be all the runtime's keeps its hint, unattributed.
+            if (context.IsClaimed(r) || !r.IsPrivateAnonymous || context.HintFor(r) is not null) continue;
             context.Claim(r, GoRuntimeOwner.OffHeap, r.Map.NoAccess ? "reserved" : "mapped",
-                "anonymous mapping in a Go program that loads no C library (statically linked, no cgo): only the Go runtime maps memory here (persistentalloc chunks, mspan/mcache fixalloc, GC metadata, page-allocator chunk bitmaps)", Confidence.Inferred);
+                "anonymous mapping in a Go program that loads no C library (statically linked, no cgo): the Go runtime maps memory here (persistentalloc chunks, mspan/mcache fixalloc, GC metadata, page-allocator chunk bitmaps), and so does a program that calls syscall.Mmap itself (off-heap caches); a metrics page tells them apart (Sys − HeapSys − StackSys is the runtime's part)", Confidence.Inferred);
         }
     }
 
@@ -44,7 +45,7 @@ public sealed class GoRemainderRule : IClassificationRule
         foreach (var run in context.UnclaimedAnonymousRuns().SelectMany(Stacks.StackShape.Split).ToList())
         {
             var rw = run.Where(r => r.Map.Writable && !r.Map.Executable).ToList();
-            if (rw.Count == 0 || !rw.All(r => NoMallocHeader(context, r))) continue;
+            if (rw.Count == 0 || run.Any(r => context.HintFor(r) is not null) || !rw.All(r => NoMallocHeader(context, r))) continue;
             foreach (var r in run)
                 context.Claim(r, GoRuntimeOwner.OffHeap, r.Map.NoAccess ? "reserved" : "mapped",
                     $"anonymous mapping in a cgo Go process ({GoModule.Why(context)}) that glibc's malloc did not make (its first bytes are no IS_MMAPPED chunk header, memory read): by elimination the Go runtime's off-heap memory (persistentalloc chunks, fixalloc, GC metadata); memory a C library mapped by itself would look the same", Confidence.Inferred);

@@ -109,15 +109,7 @@ public sealed record JvmFacts(
         ulong? result = null;
         foreach (var arg in args)
             foreach (var prefix in prefixes)
-                if (arg.StartsWith(prefix, StringComparison.Ordinal) && ParseSize(arg[prefix.Length..]) is ulong v) result = v;
+                if (arg.StartsWith(prefix, StringComparison.Ordinal) && Bytes.ParseSize(arg[prefix.Length..]) is ulong v) result = v;
         return result;
-    }
-
-    public static ulong? ParseSize(string v)
-    {
-        if (v.Length == 0) return null;
-        ulong unit = char.ToLowerInvariant(v[^1]) switch { 'k' => Bytes.KiB, 'm' => Bytes.MiB, 'g' => Bytes.GiB, 't' => Bytes.TiB, _ => 1 };
-        if (unit != 1) v = v[..^1];
-        return ulong.TryParse(v, NumberStyles.None, CultureInfo.InvariantCulture, out ulong n) ? n * unit : null;
     }
 }
