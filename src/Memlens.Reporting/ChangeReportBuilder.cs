@@ -23,6 +23,12 @@ public static class ChangeReportBuilder
         var rows = changes.Where(c => includeSame || c.Change != "same").Select(c => new OwnerChangeRow(c.Kind, c.Identity, c.Change,
             c.Before, c.After, (long)c.After.Virtual - (long)c.Before.Virtual,
             c.After.Rss is ulong ar && c.Before.Rss is ulong br ? (long)ar - (long)br : null, c.Appeared, c.Vanished)).ToList();
-        return new DiffReport(DiffReport.SchemaVersion, a.Snapshot.Source, b.Snapshot.Source, before, after, rows);
+        Memlens.Core.History.KindSample Kinds(DateTimeOffset at, Func<Memlens.Core.Diff.OwnerChange, ulong?> rss) =>
+            new(at, changes.GroupBy(c => c.Kind).ToDictionary(g => g.Key, g => g.Aggregate(0UL, (sum, c) => sum + (rss(c) ?? 0))));
+        var at = a.Snapshot.CapturedAt ?? DateTimeOffset.UnixEpoch;
+        return new DiffReport(DiffReport.SchemaVersion, a.Snapshot.Source, b.Snapshot.Source, before, after, rows)
+        {
+            Kinds = [Kinds(at, c => c.Before.Rss), Kinds(b.Snapshot.CapturedAt is { } bt && bt > at ? bt : at.AddSeconds(1), c => c.After.Rss)],
+        };
     }
 }

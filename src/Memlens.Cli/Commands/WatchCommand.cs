@@ -1,5 +1,8 @@
 using Memlens.Reporting.Model;
 using Memlens.Core.Analysis;
+using Memlens.Core.History;
+using Memlens.Reporting.Exporters;
+using Memlens.Reporting.Html;
 using System.CommandLine;
 using System.Globalization;
 using Memlens.Core;
@@ -39,11 +42,16 @@ internal static class WatchCommand
         int pid = int.TryParse(target, NumberStyles.None, CultureInfo.InvariantCulture, out int p) ? p : TargetResolver.ResolveName(target);
         bool tty = !Console.IsOutputRedirected && console.Out == Console.Out && Output.FormatOf(parse) == "text" && parse.GetValue(CommonOptions.OutputFile) is null;
         var exporters = Output.TextAndJson(ReportJsonContext.Default.WatchSample, TerminalWatchWriter.Write);
+        // HTML is one page at the end: the samples' RSS by kind as a stacked chart, and what changed since the first.
+        bool page = Output.FormatOf(parse) == "html";
+        if (page && count is null) throw new MemlensException(ExitCode.Usage, "--format html writes one page when watching ends: give --count N");
+        var kinds = new List<KindSample>();
         ProcessAnalysis? first = null, last = null;
+        string? ended = null;
         for (int sample = 1; count is null || sample <= count; sample++)
         {
             if (sample > 1) Thread.Sleep(interval);
-            bool huge = last is not null && last.Regions.Count > HugeRegions && sample % FullReadEvery != 0;
+            bool huge = !page && last is not null && last.Regions.Count > HugeRegions && sample % FullReadEvery != 0;
             if (huge)
             {
                 var rollup = LiveProcess.Rollup(pid) ?? throw new MemlensException(ExitCode.ProcessExited, $"process {pid} exited");
@@ -55,10 +63,18 @@ internal static class WatchCommand
             try { now = Analyzer.Analyze(LiveProcess.Load(pid), withFindings: false); }
             catch (MemlensException e) when (first is not null && e.Code is ExitCode.NoSuchProcess or ExitCode.ProcessExited)
             {
-                console.Out.WriteLine($"process {pid} exited after {sample - 1} sample(s)");
+                ended = $"process {pid} exited after {sample - 1} sample(s)";
+                if (page) break;
+                console.Out.WriteLine(ended);
                 return 0;
             }
             first ??= now;
+            if (page)
+            {
+                kinds.Add(new KindSample(DateTimeOffset.Now, now.Breakdown.Kinds.ToDictionary(k => k.Kind, k => k.Figures.Rss ?? 0)));
+                last = now;
+                continue;
+            }
             if (tty) console.Out.Write("\u001b[H\u001b[2J");   // update in place on a terminal
             var sinceStart = ChangeReportBuilder.Diff(first, now);
             var sinceLast = last is null ? null : ChangeReportBuilder.Diff(last, now);
@@ -68,6 +84,9 @@ internal static class WatchCommand
             console.Out.Flush();
             last = now;
         }
+        if (page && first is not null)
+            return Output.Emit(console, parse, new WatchPage(first.Snapshot.DisplayName, pid, kinds, ChangeReportBuilder.Diff(first, last!), ended),
+                new ExporterSet<WatchPage>(new TextExporter<WatchPage>(HtmlTablesWriter.Watch, "html")));
         return 0;
     }
 

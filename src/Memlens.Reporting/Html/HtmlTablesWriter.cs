@@ -33,6 +33,15 @@ public static class HtmlTablesWriter
         End(w);
     }
 
+    /// <summary>`watch --format html`: the samples as a stacked chart, then the owners that changed since the first one.</summary>
+    public static void Watch(WatchPage p, TextWriter w)
+    {
+        Begin(w, $"memlens watch: {p.Name} (pid {p.Pid})", $"{p.Kinds.Count:N0} sample(s) from {p.Kinds[0].At:yyyy-MM-dd HH:mm:ss} to {p.Kinds[^1].At:HH:mm:ss}{(p.Ended is null ? "" : $"; {p.Ended}")}");
+        StackedChart.Write(w, "RSS by kind over time", p.Kinds);
+        ChangeTables(p.SinceStart, w, "Owners that changed since the first sample");
+        End(w);
+    }
+
     public static void Diff(DiffReport d, TextWriter w)
     {
         Begin(w, "memlens diff", $"before: {d.Before} · after: {d.After}");
@@ -42,14 +51,21 @@ public static class HtmlTablesWriter
             [Txt("before"), Bytes(d.TotalBefore.Virtual), Bytes(d.TotalBefore.Rss), Bytes(d.TotalBefore.Pss), Bytes(d.TotalBefore.Private), Bytes(d.TotalBefore.Swap)],
             [Txt("after"), Bytes(d.TotalAfter.Virtual), Bytes(d.TotalAfter.Rss), Bytes(d.TotalAfter.Pss), Bytes(d.TotalAfter.Private), Bytes(d.TotalAfter.Swap)],
         ]);
-        w.Write("</section><section id=\"changes\"><h2>Owners that changed</h2>");
+        w.Write("</section>");
+        StackedChart.Write(w, "RSS by kind, before and after", d.Kinds, byIndex: true);
+        ChangeTables(d, w, "Owners that changed");
+        End(w);
+    }
+
+    private static void ChangeTables(DiffReport d, TextWriter w, string title)
+    {
+        w.Write($"<section id=\"changes\"><h2>{E(title)}</h2>");
         Table(w, ["kind", "owner", "change", "VSZ before", "VSZ after", "VSZ change", "RSS change", "regions appeared", "regions vanished"], d.Changes.Select(c => new[]
         {
             Kind(c.Kind), Txt(c.Owner), Txt(c.Change), Bytes(c.Before.Virtual), Bytes(c.After.Virtual), Signed(c.VirtualDelta), Signed(c.RssDelta),
             Count(c.RegionsAppeared.Count), Count(c.RegionsVanished.Count),
         }));
         w.Write("</section>");
-        End(w);
     }
 
     public static void Strace(StraceReport r, TextWriter w)

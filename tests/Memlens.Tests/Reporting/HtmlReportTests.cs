@@ -141,6 +141,39 @@ public sealed partial class HtmlReportTests : IDisposable
     }
 
     [Fact]
+    public void Diff_and_watch_draw_rss_by_kind_over_time_stacked()
+    {
+        using var subject = Subject.Start(SubjectBuilds.Grow);   // mallocs and touches 1 MiB every 50 ms
+        string dir = _temp.New("memlens-html-");
+        string pid = subject.Pid.ToString(CultureInfo.InvariantCulture);
+        // diff: two moments of the growing subject, one band a kind, its native heap larger after.
+        string a = Path.Combine(dir, "a"), b = Path.Combine(dir, "b"), diffPage = Path.Combine(dir, "diff.html");
+        Assert.Equal(0, MemlensCli.Run("capture", pid, "-o", a).ExitCode);
+        Thread.Sleep(500);
+        Assert.Equal(0, MemlensCli.Run("capture", pid, "-o", b).ExitCode);
+        var json = System.Text.Json.JsonDocument.Parse(MemlensCli.Run("diff", a, b, "--json").Out).RootElement;
+        var kinds = json.GetProperty("kinds");
+        Assert.Equal(2, kinds.GetArrayLength());
+        Assert.True(kinds[1].GetProperty("rss").GetProperty("native-heap").GetUInt64() > kinds[0].GetProperty("rss").GetProperty("native-heap").GetUInt64());
+        Assert.Equal(0, MemlensCli.Run("diff", a, b, "--format", "html", "-o", diffPage).ExitCode);
+        string diff = File.ReadAllText(diffPage);
+        Assert.Equal(kinds[1].GetProperty("rss").EnumerateObject().Count(), Regex.Count(diff, "<polygon "));
+        Assert.Contains($"<polygon data-kind=\"native-heap\" fill=\"{Memlens.Reporting.Terminal.KindColors.Rgb("native-heap")}\"", diff, StringComparison.Ordinal);
+        // watch: one page when it ends, the samples as a stacked chart.
+        string watchPage = Path.Combine(dir, "watch.html");
+        var watch = MemlensCli.Run("watch", pid, "--interval", "200ms", "--count", "5", "--format", "html", "-o", watchPage);
+        Assert.True(watch.ExitCode == 0, watch.Error);
+        string page = File.ReadAllText(watchPage);
+        Assert.StartsWith("<!DOCTYPE html>", page, StringComparison.Ordinal);
+        Assert.DoesNotMatch("https?://| (src|href)=", page);
+        Assert.Contains("5 sample(s)", page, StringComparison.Ordinal);
+        Assert.Contains("<polygon data-kind=\"native-heap\"", page, StringComparison.Ordinal);
+        var points = Regex.Match(page, "<polygon data-kind=\"native-heap\"[^>]* points=\"([^\"]+)\"").Groups[1].Value.Split(' ');
+        Assert.Equal(10, points.Length);   // five samples along the top of the band, five back along its bottom
+        MemlensCli.AssertOneLine(MemlensCli.Run("watch", pid, "--format", "html"), Memlens.Core.ExitCode.Usage, "give --count N");
+    }
+
+    [Fact]
     public void Strace_is_a_page_with_each_process_owners()
     {
         string dir = _temp.New("memlens-html-");
