@@ -25,7 +25,9 @@ public class ExpectedOutputTests
     [InlineData("dotnet-subject", 60, false)]
     [InlineData("dotnet-subject", 80, false)]
     [InlineData("dotnet-subject", 120, false)]
+    [InlineData("dotnet-subject", 60, true)]
     [InlineData("dotnet-subject", 80, true)]
+    [InlineData("dotnet-subject", 120, true)]
     [InlineData("c-threads", 60, false)]
     [InlineData("c-threads", 80, true)]
     public void Terminal_report_fits_the_terminal(string fixture, int width, bool color)
