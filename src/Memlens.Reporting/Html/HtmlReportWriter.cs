@@ -112,28 +112,58 @@ public static class HtmlReportWriter
             if (gap) w.Write($"<rect class=\"gap\" x=\"{F(px - 4)}\" y=\"{F(y + h / 2 - 1)}\" width=\"3\" height=\"2\"/>");
             string colour = KindColors.Rgb(item.Kind);
             double resident = item.Virtual == 0 ? 0 : Math.Min(1, (double)item.Rss / item.Virtual);
-            w.Write($"<g class=\"region\" data-start=\"{item.StartHex}\" data-kind=\"{E(item.Kind)}\"><title>{E(item.Title)}</title>");
+            w.Write($"<g class=\"region\" data-start=\"{item.StartHex}\" data-kind=\"{E(item.Kind)}\"{(item.Count > 1 ? $" data-first=\"{item.First}\" data-count=\"{item.Count}\"" : "")}><title>{E(item.Title)}</title>");
             w.Write(item.ReservedOnly
                 ? $"<rect x=\"{F(px)}\" y=\"{F(y)}\" width=\"{F(width)}\" height=\"{F(h)}\" fill=\"url(#hatch)\" stroke=\"{colour}\"/>"
                 : $"<rect x=\"{F(px)}\" y=\"{F(y)}\" width=\"{F(width)}\" height=\"{F(h)}\" fill=\"{colour}\" fill-opacity=\"0.35\"/>");
             if (resident > 0) w.Write($"<rect x=\"{F(px)}\" y=\"{F(y + h * (1 - resident))}\" width=\"{F(width)}\" height=\"{F(h * resident)}\" fill=\"{colour}\"/>");
             w.Write("</g>");
         }
-        w.Write($"</svg><p id=\"map-detail\" class=\"src\">hover a region: its addresses, owner and evidence show here</p>{Legend(items.Select(i => i.Kind))}</section>\n");
+        w.Write($"</svg><p id=\"map-detail\" class=\"src\">hover a region: its addresses, owner and evidence show here{(aggregated ? "; click an element drawn for several mappings to list them" : "")}</p>{Legend(items.Select(i => i.Kind))}</section>\n");
+        if (aggregated) MapMembers(r.Regions, w);
+    }
+
+    /// <summary>
+    /// The regions drawn together, one line each in address order, as data the page does not run: clicking an element
+    /// drawn for several mappings lists its own (the map's zoom, without a server).
+    /// </summary>
+    private static void MapMembers(IReadOnlyList<RegionRow> regions, TextWriter w)
+    {
+        w.Write("<script type=\"application/json\" id=\"map-members\">[");
+        for (int i = 0; i < regions.Count; i++)
+        {
+            var g = regions[i];
+            if (i > 0) w.Write(',');
+            string line = $"{g.Start}-{g.End} {g.Perms} {Text.Size(g.Numbers.Virtual)}, {Text.Size(g.Numbers.Rss)} resident — {g.Kind}: {g.Owner}";
+            w.Write('"');
+            w.Write(System.Text.Json.JsonEncodedText.Encode(line).ToString());   // the default encoder escapes <, > and &: no </script> can end it
+            w.Write('"');
+        }
+        w.Write("]</script>\n");
     }
 
     /// <summary>Hovering a region of the map writes its title (range, owner, evidence) under the map, without a tooltip's delay.</summary>
     private const string MapScript = """
         const mapDetail = document.getElementById('map-detail'), mapSvg = document.querySelector('#map svg');
         if (mapDetail && mapSvg) mapSvg.addEventListener('mouseover', e => { const g = e.target.closest('g.region'); if (g) mapDetail.textContent = g.querySelector('title').textContent; });
+        const membersData = document.getElementById('map-members');
+        let members = null;
+        if (mapDetail && mapSvg && membersData) mapSvg.addEventListener('click', e => {
+          const g = e.target.closest('g.region[data-count]');
+          if (!g) return;
+          members ??= JSON.parse(membersData.textContent);
+          const first = +g.dataset.first, count = +g.dataset.count, shown = Math.min(count, 2000);
+          mapDetail.textContent = g.querySelector('title').textContent.split('\n')[0] + '\n' + members.slice(first, first + shown).join('\n') + (count > shown ? `\n… and ${count - shown} more` : '');
+        });
         """;
 
-    private sealed record MapItem(ulong Start, ulong End, string StartHex, string Kind, string Owner, ulong Virtual, ulong Rss, bool ReservedOnly, string Title);
+    /// <param name="First">the index of its first region; <paramref name="Count"/> regions from there are drawn as this element.</param>
+    private sealed record MapItem(ulong Start, ulong End, string StartHex, string Kind, string Owner, ulong Virtual, ulong Rss, bool ReservedOnly, string Title, int First = 0, int Count = 1);
 
     private static List<MapItem> MapItems(IReadOnlyList<RegionRow> regions)
     {
-        var items = regions.Select(g => new MapItem(Hex(g.Start), Hex(g.End), g.Start, g.Kind, g.Owner, g.Numbers.Virtual, g.Numbers.Rss ?? 0, g.Numbers.Committed == 0,
-            $"{g.Start}-{g.End} {g.Perms} {Text.Size(g.Numbers.Virtual)}, {Text.Size(g.Numbers.Rss)} resident\n{g.Kind}: {g.Owner}{(g.Detail.Length > 0 ? $" ({g.Detail})" : "")}\n{(g.Path.Length > 0 ? g.Path + "\n" : "")}{g.Evidence}")).ToList();
+        var items = regions.Select((g, i) => new MapItem(Hex(g.Start), Hex(g.End), g.Start, g.Kind, g.Owner, g.Numbers.Virtual, g.Numbers.Rss ?? 0, g.Numbers.Committed == 0,
+            RegionTitle(g), i)).ToList();
         if (items.Count <= MaxMapElements) return items;
         // Neighbours of one owner first; then of one kind; then plain runs of neighbours, so the page stays drawable.
         items = Merge(items, (a, b) => a.Owner == b.Owner && a.Kind == b.Kind && a.End == b.Start);
@@ -145,6 +175,9 @@ public static class HtmlReportWriter
         }
         return items;
     }
+
+    private static string RegionTitle(RegionRow g) =>
+        $"{g.Start}-{g.End} {g.Perms} {Text.Size(g.Numbers.Virtual)}, {Text.Size(g.Numbers.Rss)} resident\n{g.Kind}: {g.Owner}{(g.Detail.Length > 0 ? $" ({g.Detail})" : "")}\n{(g.Path.Length > 0 ? g.Path + "\n" : "")}{g.Evidence}";
 
     private static List<MapItem> Merge(List<MapItem> items, Func<MapItem, MapItem, bool> together)
     {
@@ -168,6 +201,7 @@ public static class HtmlReportWriter
                     Virtual = last.Virtual + i.Virtual,
                     Rss = last.Rss + i.Rss,
                     ReservedOnly = last.ReservedOnly && i.ReservedOnly,
+                    Count = last.Count + i.Count,
                     Title = $"({counts[^1]} mappings drawn together) {last.StartHex}-{i.End:x}, {Text.Size(last.Virtual + i.Virtual)}, {Text.Size(last.Rss + i.Rss)} resident\n{kind}: {owner}",
                 };
             }

@@ -16,6 +16,7 @@ public sealed class ServeTests : IDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly MemlensServer _server = new(new IPEndPoint(IPAddress.Loopback, 0), ProcRoot.Default, rows: 5000);
     private readonly HttpClient _http = new();
+    private readonly TempDirectories _temp = new();
 
     public ServeTests() => _ = _server.RunAsync(_stop.Token);
 
@@ -25,6 +26,7 @@ public sealed class ServeTests : IDisposable
         _server.Dispose();
         _http.Dispose();
         _stop.Dispose();
+        _temp.Dispose();
     }
 
     private async Task<(HttpStatusCode Status, string Body, HttpResponseMessage Message)> Get(string path, string? host = null, HttpMethod? method = null)
@@ -106,6 +108,37 @@ public sealed class ServeTests : IDisposable
         }
         finally { File.Delete(file); }
         Assert.Equal(before, Directory.GetDirectories(Path.GetTempPath(), "memlens-serve-*").Length);
+    }
+
+    /// <summary>
+    /// A report of 60,000 mappings stays a drawable page: past the element limit neighbours are drawn together, and
+    /// clicking such an element lists its own mappings from the data the page carries (no server, nothing fetched).
+    /// </summary>
+    [Fact]
+    public async Task On_a_map_of_60000_mappings_an_element_drawn_for_several_lists_them_when_clicked()
+    {
+        using var subject = Subject.Start(SubjectBuilds.ManyMaps, "60000");
+        string file = Path.Combine(_temp.New("memlens-map-"), "report.html");
+        var r = MemlensCli.Run("report", subject.Pid.ToString(System.Globalization.CultureInfo.InvariantCulture), "--format", "html", "-o", file);
+        Assert.True(r.ExitCode == 0, r.Error);
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await playwright.Chromium.LaunchAsync(new() { ExecutablePath = "/usr/bin/chromium", Headless = true, Args = ["--no-sandbox", "--disable-gpu"] });
+        var page = await browser.NewPageAsync();
+        var console = new List<string>();
+        page.Console += (_, m) => console.Add($"{m.Type}: {m.Text}");
+        await page.GotoAsync("file://" + file);
+        int drawn = await page.Locator("#map g.region").CountAsync();
+        Assert.InRange(drawn, 1, Memlens.Reporting.Html.HtmlReportWriter.MaxMapElements);
+        var element = page.Locator("#map g.region[data-count]").First;
+        int count = int.Parse(await element.GetAttributeAsync("data-count") ?? "0", System.Globalization.CultureInfo.InvariantCulture);
+        string start = await element.GetAttributeAsync("data-start") ?? "";
+        Assert.True(count > 1);
+        await element.ClickAsync(new() { Force = true });
+        var lines = (await page.TextContentAsync("#map-detail") ?? "").Split('\n');
+        Assert.StartsWith("(", lines[0], StringComparison.Ordinal);                 // the element's own line: "(N mappings drawn together) …"
+        Assert.StartsWith(start + "-", lines[1], StringComparison.Ordinal);         // then its first mapping, and the next ones in address order
+        Assert.Equal(1 + Math.Min(count, 2000) + (count > 2000 ? 1 : 0), lines.Length);
+        Assert.Empty(console);
     }
 
     [Fact]
