@@ -10,19 +10,7 @@ namespace Memlens.Cli.Commands;
 /// <summary>`memlens dotnet TARGET [--runtime]`: the .NET section alone; the GC's own figures only when asked for.</summary>
 internal static class DotnetCommand
 {
-    private static readonly Argument<string> Target = CommonOptions.Target();
-    private static readonly Option<bool> Runtime = CommonOptions.Runtime();
-
-    public static Command Create(CliConsole console)
-    {
-        var command = new Command("dotnet", "a .NET process's GC and runtime figures (with --runtime, from the runtime itself) checked and set beside the kernel's")
-        {
-            Target, Runtime, CommonOptions.ProcRoot,
-        };
-        CommonOptions.AddOutput(command);
-        command.SetAction(parse => Program.Guard(console, () => Run(console, parse.GetValue(Target)!, parse.GetValue(Runtime), parse, new ProcRoot(parse.GetValue(CommonOptions.ProcRoot)!))));
-        return command;
-    }
+    public static Command Create(CliConsole console) => RuntimeSectionCommand.Create(console, "dotnet", "a .NET process's GC and runtime figures (with --runtime, from the runtime itself) checked and set beside the kernel's", Run);
 
     public static int Run(CliConsole console, string target, bool runtime, ParseResult parse, ProcRoot proc)
     {

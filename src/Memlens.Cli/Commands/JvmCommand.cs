@@ -10,19 +10,7 @@ namespace Memlens.Cli.Commands;
 /// <summary>`memlens jvm TARGET`: the JVM section alone, from the perf-data file the JVM maps (read, never attached to).</summary>
 internal static class JvmCommand
 {
-    private static readonly Argument<string> Target = CommonOptions.Target();
-    private static readonly Option<bool> Runtime = CommonOptions.Runtime();
-
-    public static Command Create(CliConsole console)
-    {
-        var command = new Command("jvm", "a HotSpot JVM's own numbers (its perf-data counters) checked and set beside the kernel's")
-        {
-            Target, Runtime, CommonOptions.ProcRoot,
-        };
-        CommonOptions.AddOutput(command);
-        command.SetAction(parse => Program.Guard(console, () => Run(console, parse.GetValue(Target)!, parse.GetValue(Runtime), parse, new ProcRoot(parse.GetValue(CommonOptions.ProcRoot)!))));
-        return command;
-    }
+    public static Command Create(CliConsole console) => RuntimeSectionCommand.Create(console, "jvm", "a HotSpot JVM's own numbers (its perf-data counters) checked and set beside the kernel's", Run);
 
     public static int Run(CliConsole console, string target, bool runtime, ParseResult parse, ProcRoot proc)
     {

@@ -22,14 +22,13 @@ public static class DotnetRuntimeCounters
     /// <summary>The live process's figures added to its snapshot (a snapshot keeps what capture --runtime saved).</summary>
     public static Model.ProcessSnapshot AddTo(Model.ProcessSnapshot snapshot)
     {
-        if (!snapshot.IsLive)
-            throw new MemlensException(ExitCode.Usage, "--runtime asks a running .NET process; a snapshot holds its figures only if it was captured with --runtime");
-        if (!IsCoreClr(snapshot))
+        if (snapshot.IsLive && !IsCoreClr(snapshot))
             throw new MemlensException(ExitCode.BadInput, $"pid {snapshot.Pid}: --runtime asks a .NET runtime, and no libcoreclr.so is mapped in this process");
-        var figures = Read(snapshot.Pid, snapshot.Exe, snapshot.Cmdline, snapshot.Cgroups, out string? problem)
-            ?? throw new MemlensException(ExitCode.BadInput, $"pid {snapshot.Pid}: the .NET runtime's figures could not be read: {problem}");
-        var files = new Dictionary<string, byte[]>(snapshot.RuntimeFiles) { [RuntimeFileKey] = System.Text.Encoding.UTF8.GetBytes(figures.Write()) };
-        return snapshot with { RuntimeFiles = files };
+        return RuntimeQuestions.With(snapshot, ".NET runtime", RuntimeFileKey, () =>
+        {
+            var figures = Read(snapshot.Pid, snapshot.Exe, snapshot.Cmdline, snapshot.Cgroups, out string? problem);
+            return (figures is null ? null : System.Text.Encoding.UTF8.GetBytes(figures.Write()), problem);
+        });
     }
 
     public static bool IsCoreClr(Model.ProcessSnapshot s) =>

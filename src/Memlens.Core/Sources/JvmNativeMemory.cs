@@ -17,14 +17,13 @@ public static class JvmNativeMemory
     /// <summary>The live JVM's NMT summary added to its snapshot (a snapshot keeps what capture --runtime saved).</summary>
     public static Model.ProcessSnapshot AddTo(Model.ProcessSnapshot snapshot)
     {
-        if (!snapshot.IsLive)
-            throw new MemlensException(ExitCode.Usage, "--runtime asks a running JVM; a snapshot holds the summary only if it was captured with --runtime");
-        if (!IsJvm(snapshot))
+        if (snapshot.IsLive && !IsJvm(snapshot))
             throw new MemlensException(ExitCode.BadInput, $"pid {snapshot.Pid}: --runtime asks a HotSpot JVM, and no libjvm.so is mapped in this process");
-        string text = Read(snapshot.Pid, snapshot.Exe, out string? problem)
-            ?? throw new MemlensException(ExitCode.BadInput, $"pid {snapshot.Pid}: Native Memory Tracking could not be read: {problem}");
-        var files = new Dictionary<string, byte[]>(snapshot.RuntimeFiles) { [RuntimeFileKey] = System.Text.Encoding.UTF8.GetBytes(text) };
-        return snapshot with { RuntimeFiles = files };
+        return RuntimeQuestions.With(snapshot, "JVM", RuntimeFileKey, () =>
+        {
+            string? text = Read(snapshot.Pid, snapshot.Exe, out string? problem);
+            return (text is null ? null : System.Text.Encoding.UTF8.GetBytes(text), $"Native Memory Tracking: {problem}");
+        });
     }
 
     public static bool IsJvm(Model.ProcessSnapshot s) =>

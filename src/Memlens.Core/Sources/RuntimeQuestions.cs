@@ -13,6 +13,16 @@ public static class RuntimeQuestions
         throw new MemlensException(ExitCode.BadInput, $"pid {snapshot.Pid}: --runtime asks a .NET runtime (libcoreclr.so) or a HotSpot JVM (libjvm.so), and neither is mapped in this process");
     }
 
+    /// <summary>The runtime's answer added to a live process's snapshot; a snapshot keeps what `capture --runtime` saved.</summary>
+    internal static Model.ProcessSnapshot With(Model.ProcessSnapshot snapshot, string runtime, string key, Func<(byte[]? Answer, string? Problem)> ask)
+    {
+        if (!snapshot.IsLive)
+            throw new MemlensException(ExitCode.Usage, $"--runtime asks a running {runtime}; a snapshot holds its answer only if it was captured with --runtime");
+        var (answer, problem) = ask();
+        if (answer is null) throw new MemlensException(ExitCode.BadInput, $"pid {snapshot.Pid}: the {runtime}'s figures could not be read: {problem}");
+        return snapshot with { RuntimeFiles = new Dictionary<string, byte[]>(snapshot.RuntimeFiles) { [key] = answer } };
+    }
+
     /// <summary>What a runtime answered, by snapshot file name, for capture to save beside the /proc files.</summary>
     public static IEnumerable<(string SnapshotFile, byte[] Bytes)> Answers(Model.ProcessSnapshot snapshot)
     {
