@@ -41,26 +41,21 @@ internal static class ExplainCommand
             w.WriteLine(e.Field.StartsWith("NMT ", StringComparison.Ordinal) ? $"Native Memory Tracking category \"{e.Field[4..]}\" (HotSpot)" : $"{e.Field} (HotSpot perf-data counter, as jstat reads it)");
             if (e.Prometheus is not null) w.WriteLine($"  Prometheus (Micrometer, JMX exporter): {e.Prometheus}");
             if (e.RuntimeMetric is not null) w.WriteLine($"  JMX:                                   {e.RuntimeMetric}");
-            w.WriteLine($"  counts:   {e.Counts}");
-            w.WriteLine($"  identity: {e.Identity}");
-            w.WriteLine($"  excludes: {e.Excludes}");
-            return;
         }
-        if (e.Runtime == "dotnet")
+        else if (e.Runtime == "dotnet")
         {
             bool setting = e.Field is "GCHeapHardLimit" or "gcServer";
             w.WriteLine(setting ? $"{e.Field} (.NET GC setting: DOTNET_{e.Field}, or System.GC.* in runtimeconfig.json)" : $"{e.Field} (.NET System.Runtime counter, as dotnet-counters shows it)");
             if (e.RuntimeMetric is not null) w.WriteLine($"  System.Runtime meter (.NET 9+): {e.RuntimeMetric}");
             if (e.Api is not null) w.WriteLine($"  .NET API:                       {e.Api}");
-            w.WriteLine($"  counts:   {e.Counts}");
-            w.WriteLine($"  identity: {e.Identity}");
-            w.WriteLine($"  excludes: {e.Excludes}");
-            return;
         }
-        if (e.PartOf is not null) w.WriteLine($"{e.Asked} is one part of runtime.MemStats.{e.Field} = {e.PartOf}");
-        w.WriteLine($"runtime.MemStats.{e.Field}");
-        if (e.Prometheus is not null) w.WriteLine($"  Prometheus (client_golang): {e.Prometheus}");
-        if (e.RuntimeMetric is not null) w.WriteLine($"  runtime/metrics:            {e.RuntimeMetric}");
+        else
+        {
+            if (e.PartOf is not null) w.WriteLine($"{e.Asked} is one part of runtime.MemStats.{e.Field} = {e.PartOf}");
+            w.WriteLine($"runtime.MemStats.{e.Field}");
+            if (e.Prometheus is not null) w.WriteLine($"  Prometheus (client_golang): {e.Prometheus}");
+            if (e.RuntimeMetric is not null) w.WriteLine($"  runtime/metrics:            {e.RuntimeMetric}");
+        }
         w.WriteLine($"  counts:   {e.Counts}");
         w.WriteLine($"  identity: {e.Identity}");
         w.WriteLine($"  excludes: {e.Excludes}");
