@@ -103,11 +103,39 @@ public static class MergedVmaSplitter
             if (cuts.ContainsKey(r.Index) || !r.IsPrivateAnonymous || !r.Map.Writable || r.Map.Executable || r.Size < 2 * GlibcMmapChunkRule.MinChunkBytes) continue;
             if (!snapshot.Memory.TryRead(r.Start, probe)) continue;
             var (chunks, covered) = GlibcMmapChunkRule.Walk(snapshot.Memory, r.Start, r.Size, snapshot.PageSize);
-            if (chunks == 0 || covered >= r.Size) continue;
+            if (chunks == 0)
+            {
+                TopChunkCut(snapshot, r, cuts);
+                continue;
+            }
+            if (covered >= r.Size) continue;
             ulong at = r.Start + covered;
             cuts[r.Index] = (at, $"the kernel merged {chunks} glibc mmapped malloc chunk(s) covering {Bytes.Format(covered)} from {Bytes.Hex(r.Start)} (their headers chain to {Bytes.Hex(at)}) and the {Bytes.Format(r.End - at)} mapped before them above, into one VMA {Bytes.Hex(r.Start)}-{Bytes.Hex(r.End)}", "the chunks", covered * 2 < r.Size);
         }
     }
+
+    /// <summary>
+    /// Chunks above the bottom of a VMA, something mapped after them merged below (mmap hands out addresses top-down): a
+    /// chain of headers that starts within the first <see cref="TopChunkSearchPages"/> pages and covers at least half of
+    /// the rest. The VMA is cut where the chain starts; above it the chunk rule owns the chunks, naming any small
+    /// mapping merged above them too.
+    /// </summary>
+    private static void TopChunkCut(ProcessSnapshot snapshot, Region r, Dictionary<int, (ulong At, string Evidence, string Lower, bool WarnIfWhole)> cuts)
+    {
+        ulong page = snapshot.PageSize;
+        ulong limit = Math.Min(TopChunkSearchPages * page, r.Size / 2);
+        for (ulong offset = page; offset <= limit; offset += page)
+        {
+            var (chunks, covered) = GlibcMmapChunkRule.Walk(snapshot.Memory, r.Start + offset, r.Size - offset, page);
+            if (chunks == 0 || covered * 2 < r.Size - offset) continue;
+            ulong at = r.Start + offset;
+            cuts[r.Index] = (at, $"the kernel merged {chunks} glibc mmapped malloc chunk(s) in the VMA {Bytes.Hex(r.Start)}-{Bytes.Hex(r.End)} (their headers chain from {Bytes.Hex(at)} over {Bytes.Format(covered)}) with the {Bytes.Format(offset)} mapped after them, below", "the mapping below the chunks", true);
+            return;
+        }
+    }
+
+    /// <summary>How far into a VMA a chain of chunks that reaches its end is looked for: what merges below them is small.</summary>
+    private const ulong TopChunkSearchPages = 64;
 
     private static bool HasGuardBelow(Region below, Region stack) =>
         below.End == stack.Start && below.IsPrivateAnonymous && below.Map.NoAccess && below.Size <= ThreadStackRule.MaxGuardBytes;

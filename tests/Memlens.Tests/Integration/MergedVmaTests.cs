@@ -125,4 +125,27 @@ public class MergedVmaTests : IDisposable
         Assert.Contains("lie in the chunks", parts[0].Attribution!.Evidence, StringComparison.Ordinal);
         Assert.All(ReportBuilder.Build(live).Checks, c => Assert.True(c.Holds, c.Name));
     }
+
+    [Fact]
+    public void Malloc_chunks_with_a_later_mapping_merged_below_them_are_cut_off_too()
+    {
+        using var subject = Subject.Start(SubjectBuilds.TopChunk);
+        var words = subject.ReadyLine.Split(' ');
+        ulong chunk = ulong.Parse(words[1][2..], NumberStyles.HexNumber, CultureInfo.InvariantCulture) - 16;   // the header is 16 bytes before the pointer
+        ulong below = ulong.Parse(words[2][2..], NumberStyles.HexNumber, CultureInfo.InvariantCulture);
+        var maps = MapsFile.Parse(File.ReadAllBytes($"/proc/{subject.Pid}/maps")).Items;
+        var vma = maps.Single(m => m.Start <= below && below < m.End);
+        Assert.True(vma.Start == below && vma.End > chunk, "the later mapping and the chunk are one VMA, the mapping at its bottom");
+        var live = Analyzer.Analyze(LiveProcess.Load(subject.Pid));
+        var parts = live.Regions.Where(r => r.Start >= vma.Start && r.End <= vma.End).ToList();
+        Assert.Equal(2, parts.Count);
+        Assert.Equal(chunk, parts[1].Start);
+        Assert.Equal(GlibcMmappedChunks.Instance, parts[1].Attribution!.Owner);
+        Assert.Equal(132UL << 10, parts[0].Size);
+        Assert.NotEqual(GlibcMmappedChunks.Instance, parts[0].Attribution!.Owner);
+        var smaps = SmapsFile.Parse(File.ReadAllBytes($"/proc/{subject.Pid}/smaps")).Items.Single(e => e.Map.Start == vma.Start).Counters;
+        Assert.Equal(smaps.Rss, parts[0].Counters!.Rss + parts[1].Counters!.Rss);
+        Assert.Equal(132UL << 10, parts[0].Counters!.Rss);   // every page of the later mapping was written
+        Assert.All(ReportBuilder.Build(live).Checks, c => Assert.True(c.Holds, c.Name));
+    }
 }

@@ -54,6 +54,7 @@ public static class SubjectBuilds
     private static readonly Lazy<string> ThreadsC = new(() => Run("gcc", "-O1", "-Wall", "-pthread", "-o", Out("threads"), Source("threads.c")));
     private static readonly Lazy<string> ManyMapsC = new(() => Run("gcc", "-O2", "-o", Out("many-maps"), Source("many-maps.c")));
     private static readonly Lazy<string> CloneVmC = new(() => Run("gcc", "-O1", "-Wall", "-o", Out("clonevm"), Source("clonevm.c")));
+    private static readonly Lazy<string> TopChunkC = new(() => Run("gcc", "-O1", "-Wall", "-o", Out("topchunk"), Source("topchunk.c")));
     private static readonly Lazy<string> GrowC = new(() => Run("gcc", "-O1", "-Wall", "-o", Out("grow"), Source("grow.c")));
     private static readonly Lazy<string> AllocsC = new(() => Run("gcc", "-O1", "-Wall", "-pthread", "-o", Out("allocs"), Source("allocs.c")));
     private static readonly Lazy<string> AllocsMusl = new(() => Run("musl-gcc", "-O1", "-Wall", "-pthread", "-o", Out("allocs-musl"), Source("allocs.c")));
@@ -67,6 +68,8 @@ public static class SubjectBuilds
     public static string CloneVm => CloneVmC.Value;
     /// <summary>tests/subjects/allocs.c: 4 threads × 2,000 blocks of 16 KiB and one of 2 MiB, for other allocators.</summary>
     public static string Allocs => AllocsC.Value;
+    /// <summary>tests/subjects/topchunk.c: a 32 MiB malloc'd chunk with a mapping made after it merged below it.</summary>
+    public static string TopChunk => TopChunkC.Value;
     /// <summary>A steady native leak: 1 MiB malloc'd and touched every 50 ms.</summary>
     public static string Grow => GrowC.Value;
     /// <summary>The same, built with musl-gcc (dynamically linked against musl).</summary>
