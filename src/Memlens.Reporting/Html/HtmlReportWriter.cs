@@ -32,6 +32,7 @@ public static class HtmlReportWriter
         Treemaps(r, w);
         Breakdown(r, w);
         Findings(r, w);
+        HtmlRuntimeSections.Write(r, w);
         HtmlPage.Checks(w, r.Checks);
         if (r.Warnings.Count > 0)
             w.Write($"<section id=\"warnings\"><h2>Warnings</h2><ul>{string.Concat(r.Warnings.Select(x => $"<li>{E(x)}</li>"))}</ul></section>\n");

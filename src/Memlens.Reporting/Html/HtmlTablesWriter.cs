@@ -104,17 +104,17 @@ public static class HtmlTablesWriter
     }
 
     /// <summary>A sortable table: each cell is already HTML (text escaped); numbers carry data-v for sorting.</summary>
-    private static void Table(TextWriter w, string[] headings, IEnumerable<string[]> rows)
+    internal static void Table(TextWriter w, string[] headings, IEnumerable<string[]> rows)
     {
         w.Write($"<table class=\"sortable\"><thead><tr>{string.Concat(headings.Select(h => $"<th>{E(h)}</th>"))}</tr></thead><tbody>");
         foreach (var row in rows) w.Write($"<tr>{string.Concat(row)}</tr>");
         w.Write("</tbody></table>\n");
     }
 
-    private static string Txt(string s) => $"<td>{E(s)}</td>";
+    internal static string Txt(string s) => $"<td>{E(s)}</td>";
     private static string Kind(string kind) => $"<td><i style=\"background:{KindColors.Rgb(kind)}\"></i>{E(kind)}</td>";
     private static string Count(int n) => $"<td class=\"num\" data-v=\"{n}\">{n.ToString("N0", CultureInfo.InvariantCulture)}</td>";
-    private static string Bytes(ulong? b) => $"<td class=\"num\" data-v=\"{b?.ToString(CultureInfo.InvariantCulture) ?? ""}\">{Text.Size(b)}</td>";
+    internal static string Bytes(ulong? b) => $"<td class=\"num\" data-v=\"{b?.ToString(CultureInfo.InvariantCulture) ?? ""}\">{Text.Size(b)}</td>";
     private static string Signed(long? d) => d is not long v ? "<td class=\"num\" data-v=\"\">?</td>"
         : $"<td class=\"num\" data-v=\"{v}\">{(v < 0 ? "−" : "+")}{Text.Size((ulong)Math.Abs(v))}</td>";
 }

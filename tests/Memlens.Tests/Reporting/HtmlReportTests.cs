@@ -31,9 +31,9 @@ public sealed partial class HtmlReportTests : IDisposable
         var report = ReportBuilder.Build(Analyzer.Analyze(SnapshotSource.Load(Fixtures.Dir(fixture))));
         string html = Html(report);
         Assert.StartsWith("<!DOCTYPE html>", html, StringComparison.Ordinal);
-        // Nothing is fetched: no address, no src or href, and the policy forbids any load.
-        Assert.DoesNotContain("http://", html, StringComparison.Ordinal);
-        Assert.DoesNotContain("https://", html, StringComparison.Ordinal);
+        // Nothing is fetched: no address in an attribute or a style (advice in the text may name one, as words), no src
+        // or href, and the policy forbids any load.
+        Assert.DoesNotMatch("=\\s*[\"']?https?://|url\\([\"']?(?!#)", html);
         Assert.DoesNotMatch(" (src|href)=", html);
         Assert.Contains("default-src 'none'", html, StringComparison.Ordinal);
         // One map element per region, in address order.
@@ -138,6 +138,25 @@ public sealed partial class HtmlReportTests : IDisposable
         var json = System.Text.Json.JsonDocument.Parse(MemlensCli.Run([.. args, "--json"]).Out).RootElement;
         string body = html[html.LastIndexOf("<tbody>", StringComparison.Ordinal)..];
         Assert.Equal(json.GetProperty(rowsProperty).GetArrayLength(), Regex.Count(body[..body.IndexOf("</tbody>", StringComparison.Ordinal)], "<tr>"));
+    }
+
+    /// <summary>The runtimes' own sections are on the page as in the terminal: each identity, and the kernel's figures beside them.</summary>
+    [Theory]
+    [InlineData("jvm-g1", "jvm")]
+    [InlineData("go-cgo-http", "go")]
+    [InlineData("dotnet-subject", "dotnet")]
+    public void The_runtimes_sections_are_on_the_page(string fixture, string runtime)
+    {
+        var report = ReportBuilder.Build(Analyzer.Analyze(SnapshotSource.Load(Fixtures.Dir(fixture))));
+        string html = Html(report);
+        int at = html.IndexOf($"<section id=\"runtime-{runtime}\">", StringComparison.Ordinal);
+        Assert.True(at >= 0, $"no {runtime} section");
+        string section = html[at..html.IndexOf("</section>", at, StringComparison.Ordinal)];
+        var json = System.Text.Json.JsonDocument.Parse(System.Text.Json.JsonSerializer.Serialize(report, Memlens.Reporting.Json.ReportJsonContext.Default.Report)).RootElement.GetProperty(runtime);
+        Assert.Equal(json.GetProperty("identities").GetArrayLength(), Regex.Count(section, "<li class=\"(ok|bad)\">"));
+        int kernel = section.IndexOf("beside the kernel", StringComparison.Ordinal);
+        string body = section[section.IndexOf("<tbody>", kernel, StringComparison.Ordinal)..section.IndexOf("</tbody>", kernel, StringComparison.Ordinal)];
+        Assert.Equal(json.GetProperty("kernelView").GetArrayLength(), Regex.Count(body, "<tr>"));
     }
 
     [Fact]
