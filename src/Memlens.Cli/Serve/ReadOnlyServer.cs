@@ -34,7 +34,8 @@ public abstract class ReadOnlyServer : IDisposable
         if (!_host.Allows(request)) return _host.Refusal();
         if (request.Method is not ("GET" or "HEAD"))
             return new HttpResponse(405, "text/plain; charset=utf-8", "memlens: read-only; only GET and HEAD are answered\n"u8.ToArray(), new Dictionary<string, string> { ["Allow"] = "GET, HEAD" });
-        return Answer(request);
+        try { return Answer(request); }
+        finally { MemoryGiveBack.AfterRequest(); }
     }
 
     /// <summary>The answer to a GET or HEAD from the server's own name.</summary>
