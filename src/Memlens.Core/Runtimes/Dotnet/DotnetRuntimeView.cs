@@ -65,7 +65,7 @@ public static class DotnetRuntimeView
             new("native libraries: resident", Sum(b, o => o.Kind == Kinds.Image && !o.Owner.Label.EndsWith(".dll", StringComparison.OrdinalIgnoreCase))?.Rss, "smaps Rss of the other file images", "the runtime's own code (libcoreclr.so, libclrjit.so, the host) and any native library"),
             new("thread stacks: resident", Sum(b, o => o.Kind == Kinds.Stack)?.Rss, "smaps Rss", "every thread's stack"),
             new("native heap: resident", Sum(b, o => o.Kind == Kinds.NativeHeap)?.Rss, "smaps Rss", "malloc'd memory: the runtime's own native structures and any native library's"),
-            new("unattributed: resident", Sum(b, o => o.Kind == Kinds.Unattributed)?.Rss, "smaps Rss", "anonymous mappings no rule explains; in a .NET process mostly the runtime's loader heaps (type and method data) and stubs, which have no layout of their own to tell them by"),
+            new("unattributed: resident", Sum(b, o => o.Kind == Kinds.Unattributed)?.Rss, "smaps Rss", "anonymous mappings no rule explains; in a .NET process the runtime's loader heaps (type and method data) and stubs are among them, having no layout of their own to tell them by"),
         };
         if (figures is null)
         {
