@@ -25,10 +25,13 @@ public static class HtmlPage
     {
         if (checks.Count == 0) return;
         w.Write("<section id=\"checks\"><h2>Reconciliation</h2><ul>");
-        foreach (var c in checks)
-            w.Write($"<li class=\"{(c.Holds ? "ok" : "bad")}\"><b>[{(c.Holds ? "ok" : "!!")}]</b> {E(c.Name)}: expected {c.Expected.ToString("N0", System.Globalization.CultureInfo.InvariantCulture)}, actual {c.Actual.ToString("N0", System.Globalization.CultureInfo.InvariantCulture)}<p>{E(c.Explanation)}</p></li>");
+        foreach (var c in checks) w.Write(CheckItem(c));
         w.Write("</ul></section>\n");
     }
+
+    /// <summary>One identity as a list item: [ok] or [!!], its figures and its explanation.</summary>
+    public static string CheckItem(Core.Reconciliation.Check c) =>
+        $"<li class=\"{(c.Holds ? "ok" : "bad")}\"><b>[{(c.Holds ? "ok" : "!!")}]</b> {E(c.Name)}: expected {c.Expected.ToString("N0", System.Globalization.CultureInfo.InvariantCulture)}, actual {c.Actual.ToString("N0", System.Globalization.CultureInfo.InvariantCulture)}<p>{E(c.Explanation)}</p></li>";
 
     /// <summary>Text from a target or a file, made inert.</summary>
     public static string E(string s) => WebUtility.HtmlEncode(s);

@@ -59,8 +59,7 @@ public static class HtmlRuntimeSections
     {
         if (checks.Count == 0) return;
         w.Write("<ul class=\"identities\">");
-        foreach (var c in checks)
-            w.Write($"<li class=\"{(c.Holds ? "ok" : "bad")}\"><b>[{(c.Holds ? "ok" : "!!")}]</b> {E(c.Name)}: expected {c.Expected.ToString("N0", CultureInfo.InvariantCulture)}, actual {c.Actual.ToString("N0", CultureInfo.InvariantCulture)}<p>{E(c.Explanation)}</p></li>");
+        foreach (var c in checks) w.Write(CheckItem(c));
         w.Write("</ul>");
     }
 
