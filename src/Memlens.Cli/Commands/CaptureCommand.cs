@@ -31,7 +31,7 @@ internal static class CaptureCommand
         var result = Capture.Write(pid, output, proc, metrics, runtime ? RuntimeQuestions.AddTo : null);
         var report = new CaptureReport(CaptureReport.SchemaVersion, pid, result.Snapshot.DisplayName, result.Path, result.Files, result.Bytes, result.Snapshot.Warnings);
         // -o is the snapshot's own path here, so the summary always goes to standard output.
-        return Output.Emit(console, parse, report, Output.TextAndJson(ReportJsonContext.Default.CaptureReport, (r, w) =>
+        return Output.Emit(console, parse, report, Output.TextAndJson(() => ReportJsonContext.Default.CaptureReport, (r, w) =>
         {
             w.WriteLine($"captured pid {r.Pid} ({r.Name}): {r.Files} files, {r.Bytes:N0} bytes → {r.Path}");
             foreach (var warning in r.Warnings) w.WriteLine($"  warning: {warning}");

@@ -21,7 +21,7 @@ internal static class CgroupCommand
         command.SetAction(parse => Program.Guard(console, () =>
         {
             var report = CgroupReportBuilder.Build(CgroupTarget.Load(parse.GetValue(Target), new ProcRoot(parse.GetValue(CommonOptions.ProcRoot)!)));
-            return Output.Emit(console, parse, report, Output.TextJsonAndHtml(ReportJsonContext.Default.CgroupReport, (r, w) => TerminalCgroupWriter.Write(r, w, layout: Output.Layout(console, parse)), HtmlTablesWriter.Cgroup));
+            return Output.Emit(console, parse, report, Output.TextJsonAndHtml(() => ReportJsonContext.Default.CgroupReport, (r, w) => TerminalCgroupWriter.Write(r, w, layout: Output.Layout(console, parse)), HtmlTablesWriter.Cgroup));
         }));
         return command;
     }

@@ -22,7 +22,7 @@ internal static class DiffCommand
         command.SetAction(parse => Program.Guard(console, () =>
         {
             var report = ChangeReportBuilder.Diff(Analyzer.Analyze(TargetResolver.Load(parse.GetValue(Before)!, stdin: console.In)), Analyzer.Analyze(TargetResolver.Load(parse.GetValue(After)!, stdin: console.In)), parse.GetValue(Same));
-            return Output.Emit(console, parse, report, Output.TextJsonAndHtml(ReportJsonContext.Default.DiffReport, (r, w) => TerminalChangeWriter.WriteDiff(r, w, layout: Output.Layout(console, parse)), HtmlTablesWriter.Diff));
+            return Output.Emit(console, parse, report, Output.TextJsonAndHtml(() => ReportJsonContext.Default.DiffReport, (r, w) => TerminalChangeWriter.WriteDiff(r, w, layout: Output.Layout(console, parse)), HtmlTablesWriter.Diff));
         }));
         return command;
     }

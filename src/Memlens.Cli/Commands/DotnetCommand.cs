@@ -21,7 +21,7 @@ internal static class DotnetCommand
         var analysis = Analyzer.Analyze(snapshot);
         var p = analysis.Snapshot;
         var section = analysis.Dotnet ?? throw new MemlensException(ExitCode.BadInput, $"{p.Exe ?? target} is not identified as a .NET process");
-        return Output.Emit(console, parse, section, Output.TextAndJson(ReportJsonContext.Default.DotnetRuntimeSection, (d, w) =>
+        return Output.Emit(console, parse, section, Output.TextAndJson(() => ReportJsonContext.Default.DotnetRuntimeSection, (d, w) =>
         {
             var layout = Output.Layout(console, parse);
             Text.WriteLine(w, $"memlens dotnet: {p.Comm ?? (p.Exe is null ? "?" : Path.GetFileName(p.Exe))} (pid {p.Pid}), {p.Source}", layout);

@@ -16,7 +16,7 @@ internal static class ElfCommand
         var command = new Command("elf", "sections and segments of a binary, and where each lands in a running process") { Binary };
         CommonOptions.AddOutput(command);
         command.SetAction(parse => Program.Guard(console, () => Output.Emit(console, parse, ElfReportBuilder.Build(ElfInspection.Read(parse.GetValue(Binary)!)),
-            Output.TextAndJson(ReportJsonContext.Default.ElfReport, (r, w) => TerminalElfWriter.Write(r, w, Output.Layout(console, parse))))));
+            Output.TextAndJson(() => ReportJsonContext.Default.ElfReport, (r, w) => TerminalElfWriter.Write(r, w, Output.Layout(console, parse))))));
         return command;
     }
 }

@@ -18,7 +18,7 @@ internal static class ExplainCommand
         var command = new Command("explain", "what a Go, JVM or .NET memory metric counts, which identity it sits in, and what it does not include") { Name };
         CommonOptions.AddOutput(command);
         command.SetAction(parse => Program.Guard(console, () => Output.Emit(console, parse, Explain(parse.GetValue(Name)!),
-            Output.TextAndJson(ReportJsonContext.Default.ExplainReport, Write))));
+            Output.TextAndJson(() => ReportJsonContext.Default.ExplainReport, Write))));
         return command;
     }
 

@@ -31,7 +31,7 @@ internal static class GoCommand
         if (report.Go is null)
             throw new MemlensException(ExitCode.BadInput, $"{report.Process.Exe ?? target} is not identified as a Go process: the executable has no Go build info (.go.buildinfo, .note.go.buildid, .gopclntab), no metrics page has Go runtime metrics, and no mapping sits at a Go heap-arena hint address");
         var p = report.Process;
-        return Output.Emit(console, parse, report.Go, Output.TextAndJson(ReportJsonContext.Default.GoReport, (go, w) =>
+        return Output.Emit(console, parse, report.Go, Output.TextAndJson(() => ReportJsonContext.Default.GoReport, (go, w) =>
         {
             var layout = Output.Layout(console, parse);
             Text.WriteLine(w, $"memlens go: {p.Comm ?? (p.Exe is null ? "?" : Path.GetFileName(p.Exe))} (pid {p.Pid}), {p.Source}", layout);

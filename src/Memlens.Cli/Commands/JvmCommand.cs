@@ -22,7 +22,7 @@ internal static class JvmCommand
             throw new MemlensException(ExitCode.BadInput, $"{p.Exe ?? target} is not identified as a JVM: no libjvm.so is mapped, and neither the executable's name nor a metrics page says Java");
         if (analysis.Jvm is not { } jvm)
             throw new MemlensException(ExitCode.BadInput, $"{p.Exe ?? target} is a JVM, but its perf-data file (/tmp/hsperfdata_USER/{p.Pid}) could not be read: it was started with -XX:-UsePerfData or -XX:+PerfDisableSharedMem, or the snapshot did not save it; the layout alone is in `memlens report`");
-        return Output.Emit(console, parse, jvm, Output.TextAndJson(ReportJsonContext.Default.JvmRuntimeSection, (j, w) =>
+        return Output.Emit(console, parse, jvm, Output.TextAndJson(() => ReportJsonContext.Default.JvmRuntimeSection, (j, w) =>
         {
             var layout = Output.Layout(console, parse);
             Text.WriteLine(w, $"memlens jvm: {p.Comm ?? (p.Exe is null ? "?" : Path.GetFileName(p.Exe))} (pid {p.Pid}), {p.Source}", layout);

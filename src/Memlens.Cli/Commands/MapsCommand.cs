@@ -48,6 +48,6 @@ internal static class MapsCommand
         };
         var list = rows.ToList();
         return Output.Emit(console, parse, (IReadOnlyList<RegionRow>)list,
-            Output.TextJsonAndCsv(ReportWriteJsonContext.Default.IReadOnlyListRegionRow, (r, w) => TerminalMapsWriter.Write(r, w, evidence, Output.Layout(console, parse)), CsvWriters.Maps));
+            Output.TextJsonAndCsv(() => ReportWriteJsonContext.Default.IReadOnlyListRegionRow, (r, w) => TerminalMapsWriter.Write(r, w, evidence, Output.Layout(console, parse)), CsvWriters.Maps));
     }
 }

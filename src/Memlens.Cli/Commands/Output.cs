@@ -11,14 +11,14 @@ namespace Memlens.Cli.Commands;
 /// <summary>Writes a command's report in the chosen format, to stdout or, with -o, to a file that appears whole or not at all.</summary>
 internal static class Output
 {
-    public static ExporterSet<T> TextAndJson<T>(JsonTypeInfo<T> json, Action<T, TextWriter> text) => new(new TextExporter<T>(text), new JsonExporter<T>(json));
+    public static ExporterSet<T> TextAndJson<T>(Func<JsonTypeInfo<T>> json, Action<T, TextWriter> text) => new(new TextExporter<T>(text), new JsonExporter<T>(json));
 
     /// <summary>Text, JSON, and a self-contained HTML page.</summary>
-    public static ExporterSet<T> TextJsonAndHtml<T>(JsonTypeInfo<T> json, Action<T, TextWriter> text, Action<T, TextWriter> html) =>
+    public static ExporterSet<T> TextJsonAndHtml<T>(Func<JsonTypeInfo<T>> json, Action<T, TextWriter> text, Action<T, TextWriter> html) =>
         new(new TextExporter<T>(text), new JsonExporter<T>(json), new TextExporter<T>(html, "html"));
 
     /// <summary>Text, JSON, and CSV for a spreadsheet.</summary>
-    public static ExporterSet<T> TextJsonAndCsv<T>(JsonTypeInfo<T> json, Action<T, TextWriter> text, Action<T, TextWriter> csv, Action<T, TextWriter>? html = null) =>
+    public static ExporterSet<T> TextJsonAndCsv<T>(Func<JsonTypeInfo<T>> json, Action<T, TextWriter> text, Action<T, TextWriter> csv, Action<T, TextWriter>? html = null) =>
         html is null ? new(new TextExporter<T>(text), new JsonExporter<T>(json), new TextExporter<T>(csv, "csv"))
             : new(new TextExporter<T>(text), new JsonExporter<T>(json), new TextExporter<T>(csv, "csv"), new TextExporter<T>(html, "html"));
 

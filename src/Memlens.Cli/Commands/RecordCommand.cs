@@ -127,11 +127,11 @@ internal static class RecordCommand
             using var store = HistoryStore.Open(file, create: false);
             if (target is null)
                 return Output.Emit(console, parse, new HistoryIndex(HistoryIndex.SchemaVersion, file, store.Programs()),
-                    Output.TextAndJson(HistoryJsonContext.Default.HistoryIndex, TerminalHistoryWriter.Write));
+                    Output.TextAndJson(() => HistoryJsonContext.Default.HistoryIndex, TerminalHistoryWriter.Write));
             var samples = store.Samples(target);
             var full = samples.Where(s => s.Full).Select(s => s.Id).ToList();
             var report = LeakVerdicts.Build(target, samples, store.Owners(full), store.Figures(full));
-            return Output.Emit(console, parse, report, Output.TextJsonAndHtml(HistoryJsonContext.Default.HistoryReport, TerminalHistoryWriter.Write, Memlens.Reporting.Html.HtmlHistoryWriter.Write));
+            return Output.Emit(console, parse, report, Output.TextJsonAndHtml(() => HistoryJsonContext.Default.HistoryReport, TerminalHistoryWriter.Write, Memlens.Reporting.Html.HtmlHistoryWriter.Write));
         }));
         return command;
     }

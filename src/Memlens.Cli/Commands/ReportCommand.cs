@@ -58,5 +58,5 @@ internal static class ReportCommand
     }
 
     private static ExporterSet<Report> Exporters(bool allOwners, TerminalLayout layout) =>
-        Output.TextJsonAndCsv(ReportWriteJsonContext.Default.Report, (r, w) => TerminalReportWriter.Write(r, w, allOwners ? int.MaxValue : 8, layout), CsvWriters.Report, HtmlReportWriter.Write);
+        Output.TextJsonAndCsv(() => ReportWriteJsonContext.Default.Report, (r, w) => TerminalReportWriter.Write(r, w, allOwners ? int.MaxValue : 8, layout), CsvWriters.Report, HtmlReportWriter.Write);
 }

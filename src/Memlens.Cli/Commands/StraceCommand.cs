@@ -49,6 +49,6 @@ internal static class StraceCommand
         var target = with is null ? null : TargetResolver.Load(with);
         var report = StraceReportBuilder.Build(analysis, pid, target);
         if (timeline && text) console.Out.WriteLine();
-        return Output.Emit(console, parse, report, Output.TextJsonAndHtml(ReportJsonContext.Default.StraceReport, (r, w) => TerminalStraceWriter.Write(r, w, regions, Output.Layout(console, parse)), HtmlTablesWriter.Strace));
+        return Output.Emit(console, parse, report, Output.TextJsonAndHtml(() => ReportJsonContext.Default.StraceReport, (r, w) => TerminalStraceWriter.Write(r, w, regions, Output.Layout(console, parse)), HtmlTablesWriter.Strace));
     }
 }

@@ -20,7 +20,7 @@ internal static class ThreadsCommand
         command.SetAction(parse => Program.Guard(console, () =>
         {
             var report = ChangeReportBuilder.Threads(Analyzer.Analyze(TargetResolver.Load(parse.GetValue(Target)!, new ProcRoot(parse.GetValue(CommonOptions.ProcRoot)!), console.In)));
-            return Output.Emit(console, parse, report, Output.TextJsonAndHtml(ReportJsonContext.Default.ThreadsReport, (r, w) => TerminalChangeWriter.WriteThreads(r, w, Output.Layout(console, parse)), HtmlTablesWriter.Threads));
+            return Output.Emit(console, parse, report, Output.TextJsonAndHtml(() => ReportJsonContext.Default.ThreadsReport, (r, w) => TerminalChangeWriter.WriteThreads(r, w, Output.Layout(console, parse)), HtmlTablesWriter.Threads));
         }));
         return command;
     }

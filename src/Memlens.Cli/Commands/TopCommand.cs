@@ -41,7 +41,7 @@ internal static class TopCommand
                 var report = TopReportBuilder.Build(MachineAnalysis.Run(parse.GetValue(By)!, parse.GetValue(Sort)!, n, detail: Math.Min(n, 10), new ProcRoot(parse.GetValue(CommonOptions.ProcRoot)!)), parse.GetValue(By)!, parse.GetValue(Sort)!);
                 // With --interval and --json, one report a line (JSON Lines); with -o the file holds the latest sweep.
                 int sweep = i;
-                Output.Emit(console, parse, report, Output.TextJsonAndCsv(TopJsonContext.Default.TopReport, (r, w) =>
+                Output.Emit(console, parse, report, Output.TextJsonAndCsv(() => TopJsonContext.Default.TopReport, (r, w) =>
                 {
                     if (interval is not null) w.WriteLine($"— sweep {sweep} at {DateTime.Now:HH:mm:ss}");
                     TerminalTopWriter.Write(r, w, Output.Layout(console, parse));

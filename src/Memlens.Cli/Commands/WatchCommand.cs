@@ -41,7 +41,7 @@ internal static class WatchCommand
         if (count is < 1) throw new MemlensException(ExitCode.Usage, $"--count {count}: give at least 1 sample");
         int pid = int.TryParse(target, NumberStyles.None, CultureInfo.InvariantCulture, out int p) ? p : TargetResolver.ResolveName(target);
         bool tty = !Console.IsOutputRedirected && console.Out == Console.Out && Output.FormatOf(parse) == "text" && parse.GetValue(CommonOptions.OutputFile) is null;
-        var exporters = Output.TextAndJson(ReportJsonContext.Default.WatchSample, TerminalWatchWriter.Write);
+        var exporters = Output.TextAndJson(() => ReportJsonContext.Default.WatchSample, TerminalWatchWriter.Write);
         // HTML is one page at the end: the samples' RSS by kind as a stacked chart, and what changed since the first.
         bool page = Output.FormatOf(parse) == "html";
         if (page && count is null) throw new MemlensException(ExitCode.Usage, "--format html writes one page when watching ends: give --count N");

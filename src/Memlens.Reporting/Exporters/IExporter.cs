@@ -15,11 +15,15 @@ public interface IExporter<in T>
     void Write(T report, Stream output);
 }
 
-/// <summary>The stable JSON of docs/json.md, through the source-generated serializer (one compact line).</summary>
-public sealed class JsonExporter<T>(JsonTypeInfo<T> type) : IExporter<T>
+/// <summary>
+/// The stable JSON of docs/json.md, through the source-generated serializer (one compact line). The serializer's
+/// type information is made when JSON is asked for: making it costs a few milliseconds a text report does not pay.
+/// </summary>
+public sealed class JsonExporter<T>(Func<JsonTypeInfo<T>> type) : IExporter<T>
 {
+    private JsonTypeInfo<T>? _type;
     public string Format => "json";
-    public JsonTypeInfo<T> Type { get; } = type;
+    public JsonTypeInfo<T> Type => _type ??= type();
 
     public void Write(T report, Stream output) => WriteLine(report, Type, output);
 
