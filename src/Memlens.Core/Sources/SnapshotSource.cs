@@ -34,11 +34,14 @@ public static class SnapshotSource
         if (Directory.Exists(target)) return Load(new DirectoryFiles(target), target);
         if (!File.Exists(target)) throw new MemlensException(ExitCode.BadInput, $"{target}: no such snapshot");
         if (IsArchive(target)) return Load(ArchiveFiles.Read(target), target);
-        return LoadPasted(ReadText(target), target);
+        return LoadPasted(BoundedFile.Read(target, MaxPastedBytes, target, "pasted /proc text"), target);
     }
 
-    /// <summary>/proc text as pasted: one file (maps or smaps), or several under `==> name <==` or `# cat …` headers.</summary>
-    public static ProcessSnapshot LoadPasted(string text, string label)
+    /// <summary>As <see cref="LoadPasted(byte[], string)"/>, for text read as characters (standard input).</summary>
+    public static ProcessSnapshot LoadPasted(string text, string label) => LoadPasted(System.Text.Encoding.UTF8.GetBytes(text), label);
+
+    /// <summary>/proc text as pasted (UTF-8): one file (maps or smaps), or several under `==> name <==` or `# cat …` headers.</summary>
+    public static ProcessSnapshot LoadPasted(byte[] text, string label)
     {
         var pasted = PastedProcText.Parse(text)
             ?? throw new MemlensException(ExitCode.BadInput, text.Length == 0
@@ -48,9 +51,6 @@ public static class SnapshotSource
         var loaded = Load(new InMemoryFiles(label, files), label, pasted.Pid, "pasted text");
         return pasted.Problems.Count == 0 ? loaded : loaded with { Warnings = [.. loaded.Warnings, .. pasted.Problems] };
     }
-
-    private static string ReadText(string path) =>
-        System.Text.Encoding.UTF8.GetString(BoundedFile.Read(path, MaxPastedBytes, path, "pasted /proc text"));
 
     private static ProcessSnapshot Load(ISnapshotFiles files, string label, int? pastedPid = null, string kind = "snapshot")
     {
