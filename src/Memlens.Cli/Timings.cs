@@ -11,7 +11,7 @@ internal sealed class Timings(TextWriter error)
     public void Mark(string phase)
     {
         if (!_enabled) return;
-        error.WriteLine($"memlens timing: {phase} {_watch.Elapsed.TotalMilliseconds:0.0} ms (since process start {(DateTime.Now - Process.GetCurrentProcess().StartTime).TotalMilliseconds:0} ms; managed heap {GC.GetTotalMemory(false) >> 20} MiB, peak RSS {Process.GetCurrentProcess().PeakWorkingSet64 >> 20} MiB)");
+        error.WriteLine($"memlens timing: {phase} {_watch.Elapsed.TotalMilliseconds:0.0} ms (since process start {(DateTime.Now - Process.GetCurrentProcess().StartTime).TotalMilliseconds:0} ms; managed heap {GC.GetTotalMemory(false) >> 20} MiB, allocated {GC.GetTotalAllocatedBytes() >> 20} MiB, collections {GC.CollectionCount(0)}/{GC.CollectionCount(1)}/{GC.CollectionCount(2)}, peak RSS {Process.GetCurrentProcess().PeakWorkingSet64 >> 20} MiB)");
         _watch.Restart();
     }
 }
