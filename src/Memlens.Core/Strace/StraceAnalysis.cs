@@ -53,8 +53,12 @@ public sealed class StraceAnalysis
             long before = 0;   // lines in the blocks before this one
             foreach (var block in blocks.Scanned())
             {
-                foreach (var kept in block.Kept)
+                var keptLines = block.Kept;
+                for (int k = 0; k < keptLines.Count; k++)
                 {
+                    var kept = keptLines[k];
+                    // The scan wrote these lines on another core: ask for a later one now, so that it is near when its turn comes.
+                    if (k + PrefetchAhead < keptLines.Count) Prefetch(block, keptLines[k + PrefetchAhead]);
                     if (before + kept.Number > atLine) break;
                     parser.Take(block.Line(kept), kept.Line, before + kept.Number, kept.Shape, block.ArgsOf(kept));
                     if (stopped) break;
@@ -78,6 +82,18 @@ public sealed class StraceAnalysis
                 ? $"{path}: not an strace log (no line of it is strace output)"
                 : $"{path}: not an strace log ({parser.Garbage:N0} of its {parser.Lines:N0} lines are not strace output, and no process's calls were found)");
         return new StraceAnalysis { Log = path, Replayer = replayer, Lines = parser.Lines, Garbage = parser.Garbage, Problems = problems, StoppedAt = stoppedAt };
+    }
+
+    private const int PrefetchAhead = 16;
+
+    private static unsafe void Prefetch(StraceBlocks.Block block, in StraceBlocks.Kept kept)
+    {
+        if (!System.Runtime.Intrinsics.X86.Sse.IsSupported || kept.Line.Length == 0) return;
+        fixed (byte* line = &block.Data[kept.Offset])
+        {
+            System.Runtime.Intrinsics.X86.Sse.Prefetch0(line);
+            System.Runtime.Intrinsics.X86.Sse.Prefetch0(line + kept.Line.Length - 1);
+        }
     }
 
     private static double? ParseTime(string text)
