@@ -46,7 +46,7 @@ public sealed class StraceBlocks(Stream stream, string path)
     private int _carried;
     private bool _eof;
     private long _read;
-    private long _linesBefore;   // newlines in the blocks handed out, for the number of a line too long to read
+    private long _linesBefore;   // lines in the blocks scanned, for the number of a line too long to read
 
     /// <summary>The blocks of the log in order, each scanned; a block is reused once the next one is asked for.</summary>
     public IEnumerable<Block> Scanned()
@@ -86,6 +86,7 @@ public sealed class StraceBlocks(Stream stream, string path)
             while (!stop.IsCancellationRequested && NextBlock() is { } block)
             {
                 Scan(block);
+                _linesBefore += block.Lines;   // counted by the scan (up to a NUL byte, where reading stops anyway)
                 ready.Add(block, stop);
             }
         }
@@ -131,7 +132,6 @@ public sealed class StraceBlocks(Stream stream, string path)
                 _carried = filled - block.Length;
                 if (_carry.Length < _carried) _carry = new byte[block.Data.Length];
                 block.Data.AsSpan(block.Length, _carried).CopyTo(_carry);
-                _linesBefore += block.Data.AsSpan(0, block.Length).Count((byte)'\n');
                 return block;
             }
             // One line longer than the block: grow it, up to the limit of a line.
