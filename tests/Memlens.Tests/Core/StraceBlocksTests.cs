@@ -83,6 +83,22 @@ public class StraceBlocksTests : IDisposable
         Assert.Contains($"a NUL byte on line {before + 1:N0}", e.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void A_line_too_long_deep_in_a_log_is_named_by_its_line()
+    {
+        string log = Path.Combine(_temp.New("memlens-blocks-"), "long-line.log");
+        const string Line = "100 mmap(NULL, 8192, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0x7f0000000000\n";
+        int before = (2 * StraceBlocks.BlockBytes / Line.Length) + 5;   // the long line starts in the third block
+        using (var w = new StreamWriter(log))
+        {
+            for (int i = 0; i < before; i++) w.Write(Line);
+            w.Write(new string('x', StraceLimits.MaxLineBytes + 10));
+        }
+        var e = Assert.Throws<MemlensException>(() => StraceAnalysis.Run(log));
+        Assert.Equal(ExitCode.BadInput, e.Code);
+        Assert.Contains($"line {before + 1:N0} is longer than 4 MiB", e.Message, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("0x7f65c41a5000")]
     [InlineData("0X1cf000")]
