@@ -1,5 +1,6 @@
 using System.Buffers.Text;
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
 
 namespace Memlens.Formats.Strace;
 
@@ -79,6 +80,7 @@ public readonly struct StraceLine
         if (at < length && IsDigit(raw[at]))
         {
             int end = at;
+            if (IsMicrosecondClock(raw[at..])) (end, colon) = (at + 15, true);   // -tt, the usual: 16 bytes at once
             for (; end < length; end++)
             {
                 byte b = raw[end];
@@ -108,8 +110,8 @@ public readonly struct StraceLine
         }
         else
         {
-            int end = at;
-            while (end < length && IsNameByte(raw[end])) end++;
+            int name = raw[at..].IndexOfAnyExcept(NameBytes);
+            int end = name < 0 ? length : at + name;
             if (end == at || end == length || raw[end] != '(') kind = StraceLineKind.Garbage;
             else
             {
@@ -149,13 +151,27 @@ public readonly struct StraceLine
         return Utf8Parser.TryParse(time, out double v, out int n) && n == time.Length ? v : null;
     }
 
+    /// <summary>"12:34:56.789012 " at the start of <paramref name="s"/>: digits, ':', ':', '.' and a blank in their places.</summary>
+    private static bool IsMicrosecondClock(ReadOnlySpan<byte> s)
+    {
+        if (s.Length < 16) return false;
+        var v = Vector128.Create(s[..16]);
+        uint digits = Vector128.LessThanOrEqual(v - Vector128.Create((byte)'0'), Vector128.Create((byte)9)).ExtractMostSignificantBits();
+        uint marks = Vector128.Equals(v, ClockMarks).ExtractMostSignificantBits();
+        return (digits & ClockDigits) == ClockDigits && (marks & ClockMarkBits) == ClockMarkBits;
+    }
+
+    private static readonly System.Buffers.SearchValues<byte> NameBytes = System.Buffers.SearchValues.Create("abcdefghijklmnopqrstuvwxyz0123456789_"u8);
+
+    private const uint ClockDigits = 0b0111_1110_1101_1011;   // bytes 0-1, 3-4, 6-7, 9-14
+    private const uint ClockMarkBits = 0b1000_0001_0010_0100; // bytes 2, 5, 8, 15
+    private static readonly Vector128<byte> ClockMarks = Vector128.Create((byte)0, 0, (byte)':', 0, 0, (byte)':', 0, 0, (byte)'.', 0, 0, 0, 0, 0, 0, (byte)' ');
+
     private static StraceLine Bad(int length) => new() { Kind = StraceLineKind.Garbage, Pid = NoPid, Length = length };
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static bool IsDigit(byte b) => b is >= (byte)'0' and <= (byte)'9';
     private static int SkipSpaces(ReadOnlySpan<byte> s, int i) { while (i < s.Length && s[i] == ' ') i++; return i; }
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static bool IsNameByte(byte b) => b is >= (byte)'a' and <= (byte)'z' || b is >= (byte)'0' and <= (byte)'9' || b == '_';
 
     internal static bool TryInt(ReadOnlySpan<byte> s, out int v)
     {
