@@ -16,6 +16,20 @@ public class StraceParserTests
     }
 
     [Theory]
+    [InlineData("NULL, 8192, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0", "NULL|8192|PROT_READ|PROT_WRITE|MAP_PRIVATE|MAP_ANONYMOUS|-1|0")]
+    [InlineData("\"/a,b\\\",c\", [\"x\", \"y,z\"], 0x7ffd /* 3 vars */", "\"/a,b\\\",c\"|[\"x\", \"y,z\"]|0x7ffd /* 3 vars */")]
+    [InlineData("{flags=CLONE_VM|CLONE_FS, stack=0x7f00, stack_size=0x7fff80} => {parent_tid=[1955]}, 88", "{flags=CLONE_VM|CLONE_FS, stack=0x7f00, stack_size=0x7fff80} => {parent_tid=[1955]}|88")]
+    [InlineData("  f(1, 2) ,\t(3) , ", "f(1, 2)|(3)|")]
+    [InlineData("", "")]
+    public void Arguments_split_at_commas_outside_brackets_and_quotes(string args, string expected)
+    {
+        var bytes = System.Text.Encoding.UTF8.GetBytes(args);
+        var ranges = new Range[16];
+        int n = StraceCallSpan.SplitArgs(bytes, ranges);
+        Assert.Equal(expected, string.Join('|', ranges[..n].Select(r => System.Text.Encoding.UTF8.GetString(bytes[r]))));
+    }
+
+    [Theory]
     [InlineData("[pid  1234] mmap(NULL, 8192, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0x7f0000000000", 1234, null)]
     [InlineData("1234  mmap(NULL, 8192, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0x7f0000000000", 1234, null)]
     [InlineData("mmap(NULL, 8192, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0x7f0000000000", 42, null)]
