@@ -83,6 +83,9 @@ public sealed class GoLayoutRule
             ulong total = (ulong)summaries.Sum(r => (decimal)r.Size);
             ulong reserved = (ulong)summaries.Where(r => r.Map.NoAccess).Sum(r => (decimal)r.Size);
             if (total < SummaryBytes || total > MaxSummaryRunBytes || reserved * 10 < total * 9) continue;
+            // The page allocator maps the summaries of the heap's range as soon as it has one (pageAlloc.grow): a run
+            // that is all PROT_NONE is someone's reservation of that size (syscall.Mmap, a C library), not these.
+            if (reserved == total) continue;
             foreach (var r in summaries)
                 context.Claim(r, GoRuntimeOwner.Summaries, r.Map.NoAccess ? "reserved" : "mapped",
                     $"part of a gap-free run of {summaries.Count} anonymous mappings, {Bytes.Format(total)} of which {Bytes.Format(reserved)} PROT_NONE, in {why}: the page allocator reserves 585 MiB of summaries (5 levels: 128 KiB+1+8+64+512 MiB, Go 1.14+) plus a scavenger index (8 MiB in Go 1.19–1.20, 512 MiB from 1.21), and maps only what the heap's address range needs", Confidence.Inferred);
