@@ -4,6 +4,8 @@
 // Over time, after "ready" (for memlens record): "reserve" reserves 64 MiB more address space every 100 ms (PROT_NONE,
 // as a runtime reserves arenas ahead: VSZ grows, RSS does not); "mmapleak" maps and touches 1 MiB more every 50 ms outside the Go heap (RSS grows, MemStats do not);
 // "sawtooth" touches 40 MiB, drops it, collects and returns it to the OS, over and over (a GC'd heap's cycle).
+// "reserve700" reserves 700 MiB PROT_NONE once before serving (the size of the runtime's page-allocator summaries, as
+// a program's own reservation may be) and prints its address after the listening one.
 // It listens on 127.0.0.1 on a port the OS chooses and prints "ready <addr>".
 package main
 
@@ -18,6 +20,7 @@ import (
 	"runtime/debug"
 	"syscall"
 	"time"
+	"unsafe"
 )
 
 var sink [][]byte
@@ -31,7 +34,15 @@ func main() {
 	if len(os.Args) > 1 {
 		mode = os.Args[1]
 	}
+	reservedAt := ""
 	switch mode {
+	case "reserve700":
+		b, err := syscall.Mmap(-1, 0, 700<<20, syscall.PROT_NONE, syscall.MAP_PRIVATE|syscall.MAP_ANON|syscall.MAP_NORESERVE)
+		if err != nil {
+			panic(err)
+		}
+		sink = append(sink, b)
+		reservedAt = fmt.Sprintf(" %x", uintptr(unsafe.Pointer(&b[0])))
 	case "alloc": // keep 64 MiB allocated (untouched: fresh pages are not resident)
 		for i := 0; i < 64; i++ {
 			sink = append(sink, make([]byte, 1<<20))
@@ -104,6 +115,6 @@ func main() {
 	if err != nil {
 		panic(err)
 	}
-	fmt.Printf("ready %s\n", ln.Addr())
+	fmt.Printf("ready %s%s\n", ln.Addr(), reservedAt)
 	http.Serve(ln, nil)
 }

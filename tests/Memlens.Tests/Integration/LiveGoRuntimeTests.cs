@@ -34,4 +34,15 @@ public class LiveGoRuntimeTests
             Assert.DoesNotContain(report.Regions, r => r.Kind == Kinds.Go && r.Path.Length > 0);
         }
     }
+
+    [Fact]
+    public void A_reservation_of_the_summaries_size_made_by_the_program_is_not_taken_for_them()
+    {
+        using var subject = Subject.Start(SubjectBuilds.GoHttpPure, ["reserve700"]);
+        ulong start = Convert.ToUInt64(subject.ReadyLine.Split(' ')[2], 16), end = start + (700UL << 20);
+        var analysis = Analyzer.Analyze(LiveProcess.Load(subject.Pid));
+        var inside = analysis.Regions.Where(r => r.Start < end && r.End > start).ToList();
+        Assert.NotEmpty(inside);
+        Assert.All(inside, r => Assert.NotEqual("Go page-allocator summaries and scavenger index", r.Attribution!.Owner.Label));
+    }
 }
